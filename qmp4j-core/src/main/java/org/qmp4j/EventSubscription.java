@@ -1,0 +1,206 @@
+package org.qmp4j;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A queue of the events one consumer is interested in, filled by the session and emptied by
+ * {@link #next} or {@link #poll}. Obtain one from {@link QmpClient#subscribe(String...)} before you
+ * trigger what you wait for (events that arrive earlier are not in it), or use the client's built-in
+ * {@link QmpClient#events()} which exists from the moment of connecting.
+ *
+ * <p>The queue is bounded. When it is full the oldest event is dropped, counted in {@link #dropped()}
+ * and logged: a slow consumer loses its own old events but never delays command replies or other
+ * subscriptions. Thread-safe. Closing unregisters it; once the connection ends, events already queued
+ * can still be taken, after which {@code next} and {@code poll} throw {@link QmpConnectionException}.
+ */
+public final class EventSubscription implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventSubscription.class);
+    private static final long LOG_EVERY_DROPPED = 10_000;
+
+    private final String owner;
+    private final Set<String> names;
+    private final int capacity;
+    private final Consumer<EventSubscription> onClose;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<QmpEvent> queue = new ArrayDeque<>();
+    private long dropped;
+    private boolean closed;
+    private QmpException ended;
+
+    EventSubscription(String owner, Set<String> names, int capacity, Consumer<EventSubscription> onClose) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("event queue capacity must be positive: " + capacity);
+        }
+        this.owner = owner;
+        this.names = Set.copyOf(names);
+        this.capacity = capacity;
+        this.onClose = onClose;
+    }
+
+    /** @return the event names this subscription receives; empty means all */
+    public Set<String> names() {
+        return names;
+    }
+
+    /** @return the queue's bound */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** @return how many events were dropped because the queue was full */
+    public long dropped() {
+        lock.lock();
+        try {
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return events waiting to be taken */
+    public int size() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the next event, waiting for it.
+     *
+     * @param timeout how long to wait
+     * @return the event
+     * @throws QmpTimeoutException when none arrives in time
+     * @throws QmpConnectionException when the connection ended and the queue is empty
+     * @throws QmpException when the subscription was closed, or the thread interrupted
+     */
+    public QmpEvent next(Duration timeout) {
+        QmpEvent e = poll(timeout);
+        if (e == null) {
+            throw new QmpTimeoutException(QmpTimeoutException.Phase.EVENT, timeout,
+                    owner + ": waiting for " + (names.isEmpty() ? "any event" : "event " + String.join("|", names)));
+        }
+        return e;
+    }
+
+    /**
+     * Takes the next event, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait; zero means don't wait
+     * @return the event, or null on timeout
+     * @throws QmpConnectionException when the connection ended and the queue is empty
+     * @throws QmpException when the subscription was closed, or the thread interrupted
+     */
+    public QmpEvent poll(Duration timeout) {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                QmpEvent e = queue.pollFirst();
+                if (e != null) {
+                    return e;
+                }
+                if (closed) {
+                    throw new QmpException(owner + ": event subscription is closed");
+                }
+                if (ended != null) {
+                    throw new QmpConnectionException(ended.getMessage(), ended);
+                }
+                if (nanos <= 0) {
+                    return null;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QmpException(owner + ": interrupted while waiting for an event", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return every queued event, removed from the queue, without waiting */
+    public List<QmpEvent> drain() {
+        lock.lock();
+        try {
+            List<QmpEvent> out = new ArrayList<>(queue);
+            queue.clear();
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Unregisters; waiting consumers are woken with an exception. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        onClose.accept(this);
+    }
+
+    boolean accepts(String name) {
+        return names.isEmpty() || names.contains(name);
+    }
+
+    /** Reader thread: never blocks beyond the queue lock. */
+    void offer(QmpEvent event) {
+        long droppedNow = -1;
+        lock.lock();
+        try {
+            if (closed || ended != null) {
+                return;
+            }
+            if (queue.size() >= capacity) {
+                queue.pollFirst();
+                dropped++;
+                if (dropped == 1 || dropped % LOG_EVERY_DROPPED == 0) {
+                    droppedNow = dropped;
+                }
+            }
+            queue.addLast(event);
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (droppedNow > 0) {
+            LOG.warn("{}: event queue {} full ({} events); dropped the oldest, {} dropped so far",
+                    owner, names.isEmpty() ? "(all events)" : names, capacity, droppedNow);
+        }
+    }
+
+    /** The connection ended: consumers drain what is queued, then get the cause. */
+    void end(QmpException cause) {
+        lock.lock();
+        try {
+            if (ended == null) {
+                ended = cause;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package org.qmp4j.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.qmp4j.QmpConnectionException;
+import org.qmp4j.QmpException;
+import org.qmp4j.QmpTimeoutException;
+import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.framing.JsonFramer;
+import org.qmp4j.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol engine shared by QMP and the guest agent: one connection, one reader thread, ids,
+ * pending replies, and the rule that a dropped connection fails everything at once. It knows JSON
+ * objects and ids, not QMP: greetings, negotiation and events belong to the {@link Handler}.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li>Reader thread (one per session, the only thread blocked while the session is idle): frames
+ *       bytes, parses, completes pending replies by id, and passes everything else to the handler.
+ *       Reply futures returned by {@link #send} may therefore complete on the reader thread: callers
+ *       must not hang user code on them directly (QmpClient re-completes on the callback executor).</li>
+ *   <li>Any thread: {@link #send}, {@link #forget}, {@link #close}. Writes are serialised by a lock
+ *       and bounded by the {@link WriteWatchdog}.</li>
+ * </ul>
+ */
+public final class MessageSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageSession.class);
+    private static final int READ_BUFFER = 64 * 1024;
+    private static final int REMEMBERED_ABANDONED_IDS = 1024;
+
+    /** The protocol's rules, called by the engine. */
+    public interface Handler {
+        /**
+         * Reader thread. A message that is not the reply to a pending call: a greeting, an event, an
+         * error without an id, a stray reply. Throwing a {@link QmpException} ends the session with it.
+         *
+         * @param message the message
+         */
+        void onMessage(ObjectNode message);
+
+        /** Reader thread. A 0xFF byte arrived and the framer discarded any partial object. */
+        default void onResync() {
+        }
+
+        /**
+         * Called once when the session ends, on whichever thread ended it.
+         *
+         * @param cause why: a {@link QmpConnectionException} for a lost or closed connection, or the
+         *     protocol or timeout exception that made the session unusable
+         */
+        void onClose(QmpException cause);
+    }
+
+    /**
+     * One command waiting for its reply.
+     *
+     * @param id the id sent with it
+     * @param reply completes with the whole reply message (return or error), or exceptionally with a
+     *     {@link QmpConnectionException} when the session ends first
+     */
+    public record Call(String id, CompletableFuture<ObjectNode> reply) {
+    }
+
+    private final String name;
+    private final Transport transport;
+    private final JsonFramer framer;
+    private final String idPrefix;
+    private final Duration writeTimeout;
+    private final ConcurrentHashMap<String, Call> pending = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicReference<QmpException> closedBy = new AtomicReference<>();
+    // Ids of calls that gave up waiting, so their late replies are logged quietly.
+    private final Map<String, Boolean> abandoned = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_ABANDONED_IDS;
+        }
+    };
+    private volatile Handler handler;
+    private volatile long writeStartedNanos; // 0 while no write is in progress
+
+    /**
+     * @param name the connection's name in logs and messages
+     * @param transport the connected byte stream; the session owns and closes it
+     * @param maxMessageSize largest incoming message in bytes
+     * @param writeTimeout how long one write may block before the connection is declared dead
+     * @param idPrefix prefix of the ids this session assigns (reserved for it)
+     */
+    public MessageSession(String name, Transport transport, int maxMessageSize, Duration writeTimeout, String idPrefix) {
+        this.name = name;
+        this.transport = transport;
+        this.framer = new JsonFramer(maxMessageSize);
+        this.writeTimeout = writeTimeout;
+        this.idPrefix = idPrefix;
+    }
+
+    /** @return the connection's name */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Starts the reader thread. Until then nothing is read.
+     *
+     * @param handler the protocol rules
+     */
+    public void start(Handler handler) {
+        this.handler = handler;
+        WriteWatchdog.watch(this);
+        Threads.newThread("qmp4j-reader " + name, this::readLoop).start();
+    }
+
+    /** @return true until the session has ended */
+    public boolean isOpen() {
+        return closedBy.get() == null;
+    }
+
+    /** @return why the session ended, or null while it is open */
+    public QmpException closeCause() {
+        return closedBy.get();
+    }
+
+    /**
+     * Assigns an id, registers the call and writes the message. The returned call's future completes
+     * with the reply, on the reader thread.
+     *
+     * @param message the message; an {@code id} member is added to it
+     * @return the pending call
+     * @throws QmpConnectionException when the session has already ended (if the write itself fails,
+     *     the call's future fails instead)
+     */
+    public Call send(ObjectNode message) {
+        String id = idPrefix + nextId.incrementAndGet();
+        message.put("id", id);
+        Call call = new Call(id, new CompletableFuture<>());
+        // Register before writing: the reply can arrive before write() returns.
+        pending.put(id, call);
+        QmpException closed = closedBy.get();
+        if (closed != null) {
+            pending.remove(id);
+            throw ended(closed);
+        }
+        try {
+            write(message);
+        } catch (QmpException alreadyFailedEveryCall) {
+            // fail() has completed this call's future along with every other pending call.
+        }
+        return call;
+    }
+
+    /**
+     * Writes a message that expects no reply (or whose reply is matched by the caller).
+     *
+     * @param message the message, sent as compact JSON
+     * @throws QmpConnectionException when the session has ended or the write fails
+     */
+    public void write(JsonNode message) {
+        byte[] bytes = JsonCodec.encode(message);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} --> {}", name, new String(bytes, StandardCharsets.UTF_8));
+        }
+        writeRaw(bytes);
+    }
+
+    /**
+     * Writes bytes as they are (for the guest agent's 0xFF resync byte).
+     *
+     * @param bytes the bytes
+     * @throws QmpConnectionException when the session has ended or the write fails
+     */
+    public void writeRaw(byte[] bytes) {
+        writeLock.lock();
+        try {
+            QmpException closed = closedBy.get();
+            if (closed != null) {
+                throw ended(closed);
+            }
+            writeStartedNanos = System.nanoTime() | 1;
+            transport.write(ByteBuffer.wrap(bytes));
+        } catch (IOException e) {
+            QmpException cause = closedBy.get();
+            if (cause == null) {
+                fail(new QmpConnectionException(name + ": connection lost while writing: " + e.getMessage(), e));
+                cause = closedBy.get();
+            }
+            throw ended(cause);
+        } finally {
+            writeStartedNanos = 0;
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Stops waiting for a call (its deadline passed or it was cancelled). A reply that still arrives
+     * is dropped.
+     *
+     * @param call the call
+     * @return true if the call was still pending; false if its reply or failure is already being delivered
+     */
+    public boolean forget(Call call) {
+        if (pending.remove(call.id(), call)) {
+            synchronized (abandoned) {
+                abandoned.put(call.id(), Boolean.TRUE);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** @return the number of calls waiting for a reply */
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    /** Ends the session: the socket closes and every pending call fails. Idempotent. */
+    @Override
+    public void close() {
+        fail(new QmpConnectionException(name + ": connection closed by the client"));
+    }
+
+    /**
+     * Ends the session with a cause, once: closes the transport, fails every pending call with a
+     * {@link QmpConnectionException}, tells the handler.
+     *
+     * @param cause why
+     * @return false if the session had already ended
+     */
+    public boolean fail(QmpException cause) {
+        if (!closedBy.compareAndSet(null, cause)) {
+            return false;
+        }
+        LOG.debug("{}: session ended: {}", name, cause.getMessage());
+        WriteWatchdog.unwatch(this);
+        transport.close();
+        for (Call call : pending.values()) {
+            if (pending.remove(call.id(), call)) {
+                call.reply().completeExceptionally(ended(cause));
+            }
+        }
+        Handler h = handler;
+        if (h != null) {
+            try {
+                h.onClose(cause);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: close handler failed", name, e);
+            }
+        }
+        return true;
+    }
+
+    /** Called by the watchdog's timer thread. */
+    void checkWriteStall(long now) {
+        long started = writeStartedNanos;
+        if (started != 0 && now - started > writeTimeout.toNanos()) {
+            QmpTimeoutException stall = new QmpTimeoutException(QmpTimeoutException.Phase.WRITE, writeTimeout,
+                    name + ": writing to " + transport.describe() + " (the peer stopped reading)");
+            fail(new QmpConnectionException(stall.getMessage(), stall));
+        }
+    }
+
+    private QmpConnectionException ended(QmpException cause) {
+        if (cause instanceof QmpConnectionException) {
+            return new QmpConnectionException(cause.getMessage(), cause);
+        }
+        return new QmpConnectionException(name + ": session ended: " + cause.getMessage(), cause);
+    }
+
+    private void readLoop() {
+        ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
+        byte[] bytes = buffer.array();
+        JsonFramer.Sink sink = new JsonFramer.Sink() {
+            @Override
+            public void frame(byte[] buf, int off, int len) {
+                route(buf, off, len);
+            }
+
+            @Override
+            public void resync() {
+                handler.onResync();
+            }
+        };
+        try {
+            while (closedBy.get() == null) {
+                buffer.clear();
+                int n = transport.read(buffer);
+                if (n < 0) {
+                    fail(new QmpConnectionException(name + ": connection closed by " + transport.describe()));
+                    return;
+                }
+                framer.feed(bytes, 0, n, sink);
+            }
+        } catch (QmpException e) {
+            fail(e);
+        } catch (IOException e) {
+            fail(new QmpConnectionException(name + ": connection lost: " + e.getMessage(), e));
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}: reader failed", name, e);
+            fail(new QmpConnectionException(name + ": internal error in the reader: " + e, e));
+        }
+    }
+
+    private void route(byte[] buf, int off, int len) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} <-- {}", name, new String(buf, off, len, StandardCharsets.UTF_8));
+        }
+        ObjectNode message = JsonCodec.parseObject(buf, off, len);
+        JsonNode id = message.get("id");
+        if (id != null && (message.has("return") || message.has("error"))) {
+            Call call = id.isTextual() ? pending.remove(id.textValue()) : null;
+            if (call != null) {
+                call.reply().complete(message);
+                return;
+            }
+            boolean late;
+            synchronized (abandoned) {
+                late = abandoned.remove(id.asText()) != null;
+            }
+            if (late) {
+                LOG.debug("{}: dropping late reply to abandoned call {}", name, id);
+            } else {
+                LOG.warn("{}: dropping reply with unknown id {}", name, id);
+            }
+            return;
+        }
+        handler.onMessage(message);
+    }
+}
