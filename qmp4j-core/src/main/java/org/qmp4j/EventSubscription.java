@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventSubscription implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventSubscription.class);
-    private static final long LOG_EVERY_DROPPED = 10_000;
+    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final String owner;
     private final Set<String> names;
@@ -35,6 +35,7 @@ public final class EventSubscription implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<QmpEvent> queue = new ArrayDeque<>();
     private long dropped;
+    private long lastDropLog;
     private boolean closed;
     private QmpException ended;
 
@@ -176,7 +177,10 @@ public final class EventSubscription implements AutoCloseable {
             if (queue.size() >= capacity) {
                 queue.pollFirst();
                 dropped++;
-                if (dropped == 1 || dropped % LOG_EVERY_DROPPED == 0) {
+                // Say so at the first drop, then at most every 10 s while drops go on.
+                long now = System.nanoTime();
+                if (dropped == 1 || now - lastDropLog >= LOG_INTERVAL_NANOS) {
+                    lastDropLog = now;
                     droppedNow = dropped;
                 }
             }

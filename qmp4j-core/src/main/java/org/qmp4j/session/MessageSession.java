@@ -270,14 +270,15 @@ public final class MessageSession implements AutoCloseable {
         long started = writeStartedNanos;
         if (started != 0 && now - started > writeTimeout.toNanos()) {
             QmpTimeoutException stall = new QmpTimeoutException(QmpTimeoutException.Phase.WRITE, writeTimeout,
-                    name + ": writing to " + transport.describe() + " (the peer stopped reading)");
+                    name + ": writing (the peer stopped reading)");
             fail(new QmpConnectionException(stall.getMessage(), stall));
         }
     }
 
     private QmpConnectionException ended(QmpException cause) {
         if (cause instanceof QmpConnectionException) {
-            return new QmpConnectionException(cause.getMessage(), cause);
+            // A fresh exception per caller (own stack), pointing at the root cause, not at a sibling.
+            return new QmpConnectionException(cause.getMessage(), cause.getCause());
         }
         return new QmpConnectionException(name + ": session ended: " + cause.getMessage(), cause);
     }

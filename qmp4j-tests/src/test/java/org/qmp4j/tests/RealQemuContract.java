@@ -1,0 +1,250 @@
+package org.qmp4j.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.qmp4j.EventSubscription;
+import org.qmp4j.Greeting;
+import org.qmp4j.QmpClient;
+import org.qmp4j.QmpCommandException;
+import org.qmp4j.QmpConnectionException;
+import org.qmp4j.QmpEvent;
+import org.qmp4j.QmpListener;
+import org.qmp4j.launch.QemuProcess;
+
+/**
+ * The library against a real QEMU. Subclasses pick the generation; every test runs on each.
+ */
+abstract class RealQemuContract {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    protected QemuProcess qemu;
+    protected QmpClient qmp;
+
+    abstract QemuGeneration generation();
+
+    /** @param version the version the greeting reported */
+    abstract void checkGeneration(Greeting.Version version);
+
+    @BeforeEach
+    void startQemu() {
+        qemu = generation().launcher().addArgs("-name", "qmp4j-test").start();
+        qmp = qemu.client();
+    }
+
+    @AfterEach
+    void stopQemu() {
+        if (qemu != null) {
+            qemu.close();
+        }
+    }
+
+    @Test
+    void greetingMatchesQueryVersion() {
+        Greeting g = qmp.greeting();
+        checkGeneration(g.version());
+        assertTrue(g.offers("oob"));
+        assertTrue(qmp.oobEnabled());
+        JsonNode v = qmp.execute("query-version");
+        assertEquals(g.version().major(), v.path("qemu").path("major").asInt());
+        assertEquals(g.version().minor(), v.path("qemu").path("minor").asInt());
+        assertEquals(g.version().micro(), v.path("qemu").path("micro").asInt());
+        assertEquals(g.version().packageName(), v.path("package").asText().strip());
+    }
+
+    @Test
+    void qomGetReadsTheMachineType() {
+        JsonNode type = qmp.execute("qom-get", Map.of("path", "/machine", "property", "type"));
+        assertTrue(type.asText().contains("q35"), type.toString());
+        JsonNode list = qmp.execute("qom-list", Map.of("path", "/machine"));
+        assertTrue(list.size() > 10, list.toString());
+    }
+
+    @Test
+    void unknownCommandIsCommandNotFoundAndTheSessionGoesOn() {
+        QmpCommandException e = assertThrows(QmpCommandException.class, () -> qmp.execute("no-such-command"));
+        assertEquals("CommandNotFound", e.errorClass());
+        assertEquals("no-such-command", e.command());
+        QmpCommandException bad = assertThrows(QmpCommandException.class,
+                () -> qmp.execute("qom-get", Map.of("path", "/nonexistent", "property", "type")));
+        assertEquals("DeviceNotFound", bad.errorClass());
+        assertEquals("prelaunch", qmp.execute("query-status").path("status").asText());
+    }
+
+    @Test
+    void stopAndContProduceEventsWithTimestamps() {
+        try (EventSubscription runState = qmp.subscribe("STOP", "RESUME")) {
+            Instant before = Instant.now().minusSeconds(5);
+            qmp.execute("cont");
+            QmpEvent resume = runState.next(WAIT);
+            assertEquals("RESUME", resume.name());
+            assertEquals("running", qmp.execute("query-status").path("status").asText());
+            qmp.execute("stop");
+            QmpEvent stop = runState.next(WAIT);
+            assertEquals("STOP", stop.name());
+            assertNotNull(resume.timestamp());
+            assertTrue(resume.timestamp().isAfter(before), resume.toString());
+            assertFalse(stop.timestamp().isBefore(resume.timestamp()));
+            assertTrue(stop.timestamp().isBefore(Instant.now().plusSeconds(5)));
+        }
+        // The built-in subscription saw them too, in order.
+        List<String> names = new ArrayList<>();
+        qmp.events().drain().forEach(e -> names.add(e.name()));
+        assertEquals(List.of("RESUME", "STOP"), names);
+    }
+
+    @Test
+    void thousandsOfCommandsFromSeveralThreadsAreAllMatched() throws Exception {
+        int threads = 8;
+        int perThread = 500;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int seed = t;
+                results.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        ok += checkOne(seed + i) ? 1 : 0;
+                    }
+                    return ok;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : results) {
+                total += f.get(5, TimeUnit.MINUTES);
+            }
+            assertEquals(threads * perThread, total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void pipelinedAsyncCommandsAreAllMatched() throws Exception {
+        int n = 5000;
+        List<CompletableFuture<Boolean>> calls = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int kind = i % 3;
+            calls.add(qmp.executeAsync(command(kind), null).thenApply(r -> shapeMatches(kind, r)));
+        }
+        for (CompletableFuture<Boolean> c : calls) {
+            assertTrue(c.get(5, TimeUnit.MINUTES));
+        }
+    }
+
+    @Test
+    void sigkillWithCallsInFlightFailsEveryCallPromptly() throws Exception {
+        signal("STOP", qemu.pid()); // QEMU stops reading, so the calls below stay in flight
+        try {
+            List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                calls.add(qmp.executeAsync("query-status", null, Duration.ofMinutes(5)));
+            }
+            CompletableFuture<JsonNode> blocking = CompletableFuture.supplyAsync(
+                    () -> qmp.execute("query-status", null, Duration.ofMinutes(5)));
+            qemu.kill();
+            qemu.process().onExit().get(30, TimeUnit.SECONDS);
+            CompletableFuture<?> all = CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+                    .handle((r, e) -> null);
+            all.get(1, TimeUnit.SECONDS); // "within a second": none may wait for its 5-minute deadline
+            for (CompletableFuture<JsonNode> c : calls) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> c.get(1, TimeUnit.SECONDS));
+                assertInstanceOf(QmpConnectionException.class, e.getCause());
+            }
+            ExecutionException e = assertThrows(ExecutionException.class, () -> blocking.get(1, TimeUnit.SECONDS));
+            assertInstanceOf(QmpConnectionException.class, e.getCause());
+            assertThrows(QmpConnectionException.class, () -> qmp.execute("query-status"));
+        } finally {
+            qemu.kill();
+        }
+    }
+
+    @Test
+    void serverModeAcceptsQemuConnectingToUs() throws Exception {
+        Path dir = Files.createTempDirectory(generation().root().resolve("tmp"), "qmp4j-listen-");
+        Path sock = dir.resolve("client.sock");
+        Process other = null;
+        try (QmpListener listener = QmpClient.builder().address(sock.toString()).listen()) {
+            // A second QEMU started with "-qmp unix:PATH" (no server=on) connects out to our listener.
+            other = new ProcessBuilder(generation().command("-machine", "none", "-S", "-nodefaults", "-display", "none",
+                    "-qmp", "unix:" + generation().seenByQemu(sock))).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("out.txt").toFile()).start();
+            try (QmpClient back = listener.accept()) {
+                assertEquals(qmp.greeting().version(), back.greeting().version());
+                assertEquals("prelaunch", back.execute("query-status").path("status").asText());
+                back.execute("quit");
+            } catch (RuntimeException e) {
+                throw new AssertionError(e.getMessage() + "; QEMU said: " + Files.readString(dir.resolve("out.txt")), e);
+            }
+            assertTrue(other.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            if (other != null) {
+                other.destroyForcibly();
+            }
+            try (var files = Files.list(dir)) {
+                files.forEach(p -> p.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void closeSendsQuitAndQemuExits() throws Exception {
+        Process p = qemu.process();
+        qemu.close();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "quit makes QEMU exit normally");
+        assertFalse(Files.exists(qemu.directory()));
+        assertFalse(qmp.isOpen());
+    }
+
+    private boolean checkOne(int i) {
+        int kind = i % 3;
+        return shapeMatches(kind, qmp.execute(command(kind)));
+    }
+
+    private static String command(int kind) {
+        return switch (kind) {
+            case 0 -> "query-status";
+            case 1 -> "query-version";
+            default -> "query-name";
+        };
+    }
+
+    /** Each command's reply has its own shape, so a reply routed to the wrong caller is caught. */
+    private static boolean shapeMatches(int kind, JsonNode r) {
+        return switch (kind) {
+            case 0 -> r.has("status") && !r.has("qemu");
+            case 1 -> r.has("qemu") && !r.has("status");
+            default -> "qmp4j-test".equals(r.path("name").asText());
+        };
+    }
+
+    static void signal(String sig, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor());
+    }
+}
