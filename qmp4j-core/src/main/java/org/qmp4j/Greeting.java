@@ -15,7 +15,13 @@ import java.util.List;
  */
 public record Greeting(Version version, List<String> capabilities, ObjectNode json) {
 
-    /** Makes the capability list immutable. */
+    /**
+     * Makes the capability list immutable.
+     *
+     * @param version the QEMU version
+     * @param capabilities what the server offers
+     * @param json the greeting as received
+     */
     public Greeting {
         capabilities = List.copyOf(capabilities);
     }

@@ -26,7 +26,11 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
      * @param path the socket's file
      */
     record Unix(Path path) implements Address {
-        /** Validates the path length, which the kernel would otherwise reject with an obscure error. */
+        /**
+         * Validates the path length, which the kernel would otherwise reject with an obscure error.
+         *
+         * @param path the socket's file
+         */
         public Unix {
             int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
             if (bytes == 0) {
@@ -56,7 +60,12 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
      * @param port 0..65535 (0 only for listening: any free port)
      */
     record Tcp(String host, int port) implements Address {
-        /** Validates the port range. */
+        /**
+         * Validates the port range.
+         *
+         * @param host a host name or an IP literal
+         * @param port the port
+         */
         public Tcp {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("TCP port out of range: " + port);

@@ -74,8 +74,8 @@ public final class FakeQmpServer implements AutoCloseable {
     private volatile boolean closed;
 
     private FakeQmpServer(Builder b) throws IOException {
-        this.tempDir = b.tcp ? null : Files.createTempDirectory("qmp4j-fake-");
-        Address address = b.tcp ? new Address.Tcp("127.0.0.1", 0) : new Address.Unix(tempDir.resolve("qmp.sock"));
+        this.tempDir = b.tcpHost != null ? null : Files.createTempDirectory("qmp4j-fake-");
+        Address address = b.tcpHost != null ? new Address.Tcp(b.tcpHost, 0) : new Address.Unix(tempDir.resolve("qmp.sock"));
         this.listener = SocketListener.bind(address);
         this.capabilities = List.copyOf(b.capabilities);
         this.greeting = b.greeting != null ? b.greeting.getBytes(StandardCharsets.UTF_8) : defaultGreeting(b);
@@ -98,10 +98,13 @@ public final class FakeQmpServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** @return the address to give {@code QmpClient.connect}: {@code unix:/...} or {@code 127.0.0.1:port} */
+    /** @return the address to give {@code QmpClient.connect}: {@code unix:/...}, {@code 127.0.0.1:port} or {@code [::1]:port} */
     public String address() {
         Address a = listener.address();
-        return a instanceof Address.Tcp t ? t.host() + ":" + t.port() : a.toString();
+        if (a instanceof Address.Tcp t) {
+            return (t.host().indexOf(':') >= 0 ? "[" + t.host() + "]" : t.host()) + ":" + t.port();
+        }
+        return a.toString();
     }
 
     /**
@@ -507,7 +510,7 @@ public final class FakeQmpServer implements AutoCloseable {
 
     /** Settings for a {@link FakeQmpServer}. */
     public static final class Builder {
-        private boolean tcp;
+        private String tcpHost;
         private String greeting;
         private final int[] version = {7, 2, 0};
         private List<String> capabilities = List.of("oob");
@@ -518,7 +521,15 @@ public final class FakeQmpServer implements AutoCloseable {
 
         /** @return this, listening on 127.0.0.1 with a free port instead of a unix socket */
         public Builder tcp() {
-            this.tcp = true;
+            return tcp("127.0.0.1");
+        }
+
+        /**
+         * @param host the address to listen on, e.g. {@code ::1}; a free port is picked
+         * @return this, listening on TCP instead of a unix socket
+         */
+        public Builder tcp(String host) {
+            this.tcpHost = host;
             return this;
         }
 

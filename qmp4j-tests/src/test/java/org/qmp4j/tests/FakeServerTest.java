@@ -115,6 +115,15 @@ class FakeServerTest {
     }
 
     @Test
+    void ipv6AddressesWork() {
+        FakeQmpServer s = server(FakeQmpServer.builder().tcp("::1"));
+        assertTrue(s.address().startsWith("[::1]:"), s.address());
+        s.on("query-status", Response.returns(Map.of("status", "running")));
+        QmpClient qmp = connect(QmpClient.builder().address(s.address()));
+        assertEquals("running", qmp.execute("query-status").path("status").asText());
+    }
+
+    @Test
     void refusedConnectionIsAConnectionException() {
         QmpConnectionException e = assertThrows(QmpConnectionException.class,
                 () -> QmpClient.connect("/tmp/qmp4j-no-such-dir/none.sock"));

@@ -75,6 +75,15 @@ abstract class RealQemuContract {
     }
 
     @Test
+    void outOfBandCommandsRun() throws Exception {
+        // query-yank is one of the few commands QEMU marks allow-oob, and harmless.
+        assertTrue(qmp.executeOob("query-yank", null).isArray());
+        assertTrue(qmp.executeOobAsync("query-yank", null).get(30, TimeUnit.SECONDS).isArray());
+        QmpCommandException e = assertThrows(QmpCommandException.class, () -> qmp.executeOob("query-status", null));
+        assertTrue(e.description().contains("OOB"), e.description());
+    }
+
+    @Test
     void qomGetReadsTheMachineType() {
         JsonNode type = qmp.execute("qom-get", Map.of("path", "/machine", "property", "type"));
         assertTrue(type.asText().contains("q35"), type.toString());
