@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class QmpClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QmpClient.class);
+    private static final Duration MAX_WAIT = Duration.ofDays(365 * 100);
 
     private final Builder config;
     private final String name;
@@ -178,6 +179,7 @@ public final class QmpClient implements AutoCloseable {
      * @return completes with the {@code return} value or exceptionally
      */
     public CompletableFuture<JsonNode> executeAsync(String command, Map<String, ?> arguments, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         return submit("execute", command, arguments, timeout);
     }
 
@@ -271,7 +273,7 @@ public final class QmpClient implements AutoCloseable {
         MessageSession.Call call = session.send(request);
         ObjectNode reply;
         try {
-            reply = call.reply().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            reply = call.reply().get(nanos(timeout), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             if (session.forget(call)) {
                 throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout, name + ": " + command);
@@ -303,7 +305,7 @@ public final class QmpClient implements AutoCloseable {
                 result.completeExceptionally(
                         new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout, name + ": " + command));
             }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }, nanos(timeout), TimeUnit.NANOSECONDS);
         // This runs on the reader thread; hand over so user stages never run there.
         call.reply().whenComplete((reply, failure) -> {
             deadline.cancel(false);
@@ -338,6 +340,11 @@ public final class QmpClient implements AutoCloseable {
                     command, request);
         }
         throw new QmpProtocolException("reply to " + command + " has neither 'return' nor 'error': " + reply);
+    }
+
+    /** Duration to nanoseconds, saturating instead of overflowing for absurdly long timeouts. */
+    private static long nanos(Duration d) {
+        return d.compareTo(MAX_WAIT) > 0 ? MAX_WAIT.toNanos() : Math.max(0, d.toNanos());
     }
 
     private static RuntimeException rethrow(Throwable cause) {

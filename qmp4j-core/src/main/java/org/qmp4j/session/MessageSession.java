@@ -193,7 +193,16 @@ public final class MessageSession implements AutoCloseable {
                 throw ended(closed);
             }
             writeStartedNanos = System.nanoTime() | 1;
-            transport.write(ByteBuffer.wrap(bytes));
+            // An interrupt during a channel write closes the channel, which would end the session for
+            // every caller; keep a pending interrupt away from the write and restore it afterwards.
+            boolean interrupted = Thread.interrupted();
+            try {
+                transport.write(ByteBuffer.wrap(bytes));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         } catch (IOException e) {
             QmpException cause = closedBy.get();
             if (cause == null) {

@@ -288,6 +288,22 @@ class FakeServerTest {
     }
 
     @Test
+    void anInterruptedCallerDoesNotCloseTheSessionForEveryoneElse() {
+        FakeQmpServer s = server();
+        s.on("q", Response.returns("ok"));
+        QmpClient qmp = connect(s);
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(QmpException.class, () -> qmp.execute("q"));
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt is preserved for the caller");
+        }
+        assertTrue(qmp.isOpen());
+        assertEquals("ok", qmp.execute("q").asText());
+        assertEquals("ok", qmp.execute("q", null, Duration.ofDays(365 * 1000)).asText());
+    }
+
+    @Test
     void cancellingAFutureStopsWaiting() throws Exception {
         FakeQmpServer s = server();
         s.on("hang", Response.delay(Duration.ofMillis(200), Response.returns("late")));
