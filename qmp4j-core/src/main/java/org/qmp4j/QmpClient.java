@@ -90,7 +90,7 @@ public final class QmpClient implements AutoCloseable {
         return new Builder();
     }
 
-    /** @return the greeting the server sent */
+    /** @return the greeting the server sent, or null when connected with {@code awaitGreeting(false)} */
     public Greeting greeting() {
         return greeting;
     }
@@ -368,6 +368,9 @@ public final class QmpClient implements AutoCloseable {
     }
 
     private void handshake(long deadlineNanos) {
+        if (!config.awaitGreeting) {
+            return; // a peer without a greeting, e.g. the guest agent: nothing to negotiate either
+        }
         ObjectNode hello = awaitSetup(greetingMessage, deadlineNanos, QmpTimeoutException.Phase.GREETING,
                 name + ": waiting for the greeting (is another client connected? a QMP socket serves one at a time)");
         greeting = Greeting.parse(hello);
@@ -430,7 +433,9 @@ public final class QmpClient implements AutoCloseable {
                     greetingMessage.complete(message);
                     return;
                 }
-                throw new QmpProtocolException(name + ": expected the QMP greeting, got: " + message);
+                if (config.awaitGreeting) {
+                    throw new QmpProtocolException(name + ": expected the QMP greeting, got: " + message);
+                }
             }
             JsonNode error = message.get("error");
             if (error != null && !message.has("id")) {
@@ -462,6 +467,7 @@ public final class QmpClient implements AutoCloseable {
         private int maxMessageSize = 64 << 20;
         private int eventQueueCapacity = 10_000;
         private boolean negotiate = true;
+        private boolean awaitGreeting = true;
         private String name;
 
         private Builder() {
@@ -475,6 +481,7 @@ public final class QmpClient implements AutoCloseable {
             maxMessageSize = o.maxMessageSize;
             eventQueueCapacity = o.eventQueueCapacity;
             negotiate = o.negotiate;
+            awaitGreeting = o.awaitGreeting;
             name = o.name;
         }
 
@@ -557,6 +564,17 @@ public final class QmpClient implements AutoCloseable {
          */
         public Builder negotiate(boolean negotiate) {
             this.negotiate = negotiate;
+            return this;
+        }
+
+        /**
+         * @param await whether to wait for the {@code {"QMP": ...}} greeting (default true). Without it,
+         *     no negotiation happens either and {@link QmpClient#greeting()} is null: for peers that speak
+         *     the QMP wire format without a greeting, such as qemu-ga.
+         * @return this
+         */
+        public Builder awaitGreeting(boolean await) {
+            this.awaitGreeting = await;
             return this;
         }
 

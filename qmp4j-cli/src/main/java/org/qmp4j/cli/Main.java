@@ -1,0 +1,192 @@
+package org.qmp4j.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.qmp4j.QmpCommandException;
+import org.qmp4j.QmpConnectionException;
+import org.qmp4j.QmpException;
+import org.qmp4j.QmpTimeoutException;
+import org.qmp4j.cli.tools.CompletionTool;
+import org.qmp4j.cli.tools.QmpEventsTool;
+import org.qmp4j.cli.tools.QmpTool;
+import org.qmp4j.cli.tools.QomGetTool;
+import org.qmp4j.cli.tools.QomListTool;
+import org.qmp4j.cli.tools.QomSetTool;
+import org.qmp4j.cli.tools.QomTreeTool;
+import org.qmp4j.cli.shell.QmpShellTool;
+
+/**
+ * Entry point of every tool: {@code Main TOOL ARGS...} ({@code bin/qom-get} runs {@code Main qom-get}),
+ * and the umbrella {@code qmp4j TOOL ARGS...}. The one place where exceptions become one line on
+ * stderr and an exit code (see {@link ExitCode}); stack traces only with {@code --debug}.
+ */
+public final class Main {
+    /** Every tool, by name; constructed only when used, so a one-shot tool loads nothing else. */
+    static final Map<String, Supplier<Tool>> TOOLS = new LinkedHashMap<>();
+
+    static {
+        TOOLS.put("qmp-shell", QmpShellTool::new);
+        TOOLS.put("qmp", QmpTool::new);
+        TOOLS.put("qmp-events", QmpEventsTool::new);
+        TOOLS.put("qom-get", QomGetTool::new);
+        TOOLS.put("qom-set", QomSetTool::new);
+        TOOLS.put("qom-list", QomListTool::new);
+        TOOLS.put("qom-tree", QomTreeTool::new);
+        TOOLS.put("completion", () -> new CompletionTool(TOOLS));
+    }
+
+    private Main() {
+    }
+
+    /**
+     * @param args the tool's name, then its arguments
+     */
+    public static void main(String[] args) {
+        int code;
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            System.out.println("usage: qmp4j TOOL [ARGS...]   (or bin/TOOL ARGS...)");
+            System.out.println("tools: " + String.join(", ", TOOLS.keySet()));
+            System.out.println("exit codes: 0 ok, 1 QMP error or failure, 2 usage, 3 connection, 4 timeout");
+            code = args.length == 0 ? ExitCode.USAGE : ExitCode.OK;
+        } else {
+            code = run(args[0], Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
+        }
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs one tool in this JVM.
+     *
+     * @param name the tool's name
+     * @param args its arguments
+     * @param out standard output
+     * @param err standard error
+     * @return the exit code
+     */
+    public static int run(String name, String[] args, PrintStream out, PrintStream err) {
+        Supplier<Tool> factory = TOOLS.get(name);
+        if (factory == null) {
+            err.println("qmp4j: no tool named '" + name + "' (tools: " + String.join(", ", TOOLS.keySet()) + ")");
+            return ExitCode.USAGE;
+        }
+        Tool tool = factory.get();
+        boolean debug = Arrays.asList(args).contains("--debug");
+        if (debug) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.qmp4j", "debug");
+        }
+        Options options = options(tool);
+        CommandLine line;
+        try {
+            line = DefaultParser.builder().get().parse(options, args, tool.stopsAtFirstArgument());
+        } catch (ParseException e) {
+            err.println(tool.name() + ": " + e.getMessage() + " (try " + tool.name() + " --help)");
+            return ExitCode.USAGE;
+        }
+        if (line.hasOption("help") && !(tool.stopsAtFirstArgument() && !line.getArgList().isEmpty())) {
+            help(tool, options, out);
+            return ExitCode.OK;
+        }
+        if (line.hasOption("version")) {
+            out.println(tool.name() + " (qmp4j) " + version());
+            return ExitCode.OK;
+        }
+        try (Invocation in = new Invocation(tool, line, out, err)) {
+            return tool.run(in);
+        } catch (Exception e) {
+            return report(tool.name(), e, debug, err);
+        }
+    }
+
+    /**
+     * Maps an exception to one line on stderr and an exit code.
+     *
+     * @param tool the tool's name, the line's prefix
+     * @param e what went wrong
+     * @param debug also print the stack trace
+     * @param err where to print
+     * @return the exit code
+     */
+    public static int report(String tool, Throwable e, boolean debug, PrintStream err) {
+        int code;
+        String message;
+        if (e instanceof ToolFailure f) {
+            code = f.exitCode();
+            message = f.getMessage();
+        } else if (e instanceof UsageException || e instanceof IllegalArgumentException) {
+            code = ExitCode.USAGE;
+            message = e.getMessage() + " (try " + tool + " --help)";
+        } else if (e instanceof QmpCommandException c) {
+            code = ExitCode.FAILURE;
+            message = c.description() + " (" + c.errorClass() + ")";
+        } else if (e instanceof QmpTimeoutException) {
+            code = ExitCode.TIMEOUT;
+            message = e.getMessage();
+        } else if (e instanceof QmpConnectionException) {
+            code = ExitCode.CONNECTION;
+            message = e.getMessage();
+        } else if (e instanceof QmpException) {
+            code = ExitCode.FAILURE;
+            message = e.getMessage();
+        } else {
+            code = ExitCode.FAILURE;
+            message = "internal error: " + e;
+        }
+        err.println(tool + ": " + message);
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return code;
+    }
+
+    /**
+     * @param tool a tool
+     * @return every option it accepts, including the shared ones
+     */
+    public static Options optionsOf(Tool tool) {
+        return options(tool);
+    }
+
+    static Options options(Tool tool) {
+        Options o = new Options();
+        tool.addOptions(o);
+        if (tool.connects()) {
+            o.addOption(Tool.option("s", "socket", "ADDR",
+                    "QMP socket: /path, unix:/path, host:port, [::1]:port (default: $QMP_SOCKET)"));
+            o.addOption(Tool.option(null, "timeout", "SECONDS",
+                    "bound on connecting and on each command (default " + (int) tool.defaultTimeoutSeconds() + ")"));
+            o.addOption(Tool.option(null, "launch", null, "start a throwaway QEMU (paused, no disks) and use it"));
+            if (!o.hasLongOption("json")) {
+                o.addOption(Tool.option(null, "json", null, "print JSON, for scripts"));
+            }
+        }
+        o.addOption(Tool.option(null, "debug", null, "show stack traces and the QMP wire log on stderr"));
+        o.addOption(Tool.option("h", "help", null, "show this help"));
+        o.addOption(Tool.option(null, "version", null, "print the version"));
+        return o;
+    }
+
+    private static void help(Tool tool, Options options, PrintStream out) {
+        HelpFormatter f = HelpFormatter.builder().get();
+        PrintWriter w = new PrintWriter(out);
+        f.printHelp(w, 100, tool.name() + " " + tool.synopsis(), tool.description(), options, 2, 2,
+                "Exit codes: 0 ok, 1 QMP error or failure, 2 usage, 3 connection, 4 timeout.");
+        w.flush();
+    }
+
+    /** @return the project version, from the jar's Maven metadata */
+    public static String version() {
+        Package p = Main.class.getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+}

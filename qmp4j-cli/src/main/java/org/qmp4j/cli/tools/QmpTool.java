@@ -1,0 +1,110 @@
+package org.qmp4j.cli.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import java.util.List;
+import org.apache.commons.cli.Options;
+import org.qmp4j.QmpClient;
+import org.qmp4j.QmpCommandException;
+import org.qmp4j.cli.Arguments;
+import org.qmp4j.cli.ExitCode;
+import org.qmp4j.cli.Invocation;
+import org.qmp4j.cli.Json;
+import org.qmp4j.cli.Tool;
+import org.qmp4j.cli.UsageException;
+import org.qmp4j.cli.SchemaHelp;
+import org.qmp4j.schema.QmpSchema;
+
+/** {@code qmp COMMAND [--key=value | --flag]...}: run one QMP command, as the seed's {@code qmp} tool. */
+public final class QmpTool extends Tool {
+    @Override
+    public String name() {
+        return "qmp";
+    }
+
+    @Override
+    public String synopsis() {
+        return "[-s ADDR] [--json|-p] COMMAND [--key=value | --flag]...";
+    }
+
+    @Override
+    public String description() {
+        return "Run one QMP command. Arguments are --key=value (dots nest: --a.b=1) or --flag (true); values "
+                + "are typed from the server's schema, so an int argument is sent as a number. The result "
+                + "prints as 'path: value' lines, or JSON with --json/-p. 'qmp help' lists the commands, "
+                + "'qmp COMMAND --help' shows a command's arguments. Address also from $QMP_PATH.";
+    }
+
+    @Override
+    public boolean stopsAtFirstArgument() {
+        return true;
+    }
+
+    @Override
+    public void addOptions(Options options) {
+        options.addOption(option("p", "pretty", null, "print the result as indented JSON"));
+        options.addOption(option(null, "path", "ADDR", "the QMP socket, as the seed's qmp spelled it (same as -s)"));
+    }
+
+    @Override
+    public int run(Invocation in) {
+        List<String> words = in.args();
+        if (words.isEmpty()) {
+            throw new UsageException("no command given (try qmp help)");
+        }
+        if (in.line().hasOption("path")) {
+            in.address(in.line().getOptionValue("path"));
+        }
+        String command = words.get(0);
+        QmpClient qmp = in.client();
+        QmpSchema schema = loadSchema(qmp);
+        if (command.equals("help")) {
+            if (words.size() > 1) {
+                SchemaHelp.command(schema, words.get(1), in.out());
+            } else {
+                SchemaHelp.commands(schema, qmp, in.out());
+            }
+            return ExitCode.OK;
+        }
+        if (words.contains("--help")) {
+            SchemaHelp.command(schema, command, in.out());
+            return ExitCode.OK;
+        }
+        if (schema != null && schema.command(command).isEmpty()) {
+            throw new UsageException("QEMU has no command '" + command + "' (try qmp help)");
+        }
+        Arguments args = new Arguments(schema, command);
+        for (String w : words.subList(1, words.size())) {
+            if (!w.startsWith("--") || w.length() == 2) {
+                throw new UsageException("expected --key=value or --flag, got '" + w + "'");
+            }
+            int eq = w.indexOf('=');
+            if (eq < 0) {
+                args.put(w.substring(2), BooleanNode.TRUE);
+            } else {
+                args.add(w.substring(2, eq), w.substring(eq + 1), false);
+            }
+        }
+        JsonNode result = qmp.execute(command, Arguments.asMap(args.build()));
+        if (in.line().hasOption("pretty")) {
+            in.printJson(result, true);
+        } else if (in.json()) {
+            in.printJson(result, false);
+        } else {
+            Json.flatten(result, in.out());
+        }
+        return ExitCode.OK;
+    }
+
+    /**
+     * @param qmp a client
+     * @return the schema, or null when the server has no introspection
+     */
+    static QmpSchema loadSchema(QmpClient qmp) {
+        try {
+            return QmpSchema.load(qmp);
+        } catch (QmpCommandException e) {
+            return null;
+        }
+    }
+}
