@@ -81,7 +81,7 @@ public final class Arguments {
         Optional<QmpSchema.Member> member = Optional.empty();
         if (argumentType != null) {
             member = schema.member(argumentType, key);
-            if (member.isEmpty()) {
+            if (member.isEmpty() && !schema.acceptsExtraArguments(command)) {
                 List<String> names = new ArrayList<>();
                 int dot = key.lastIndexOf('.');
                 String parentType = dot < 0 ? argumentType

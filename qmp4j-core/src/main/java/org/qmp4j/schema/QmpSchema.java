@@ -96,6 +96,20 @@ public final class QmpSchema {
     }
 
     /**
+     * Whether a command takes arguments beyond the ones its schema lists. QEMU declares a few
+     * commands with {@code 'gen': false} and checks their arguments itself ({@code device_add} takes
+     * any device property); introspection does not show this, so it is listed here.
+     *
+     * @param command a command name
+     * @return true if unknown argument names must not be refused
+     */
+    public boolean acceptsExtraArguments(String command) {
+        return EXTRA_ARGUMENTS.contains(command);
+    }
+
+    private static final java.util.Set<String> EXTRA_ARGUMENTS = java.util.Set.of("device_add");
+
+    /**
      * @param command a command name
      * @return its arguments (empty for an unknown command or one without arguments)
      */

@@ -119,7 +119,7 @@ public final class QmpShellTool extends Tool {
         parser.setEofOnUnclosedBracket(DefaultParser.Bracket.CURLY, DefaultParser.Bracket.SQUARE); // multi-line JSON
         LineReader reader = LineReaderBuilder.builder().appName("qmp-shell").terminal(terminal)
                 .completer(new ShellCompleter(session)).parser(parser)
-                .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".qmp-shell_history"))
+                .variable(LineReader.HISTORY_FILE, historyFile())
                 .variable(LineReader.HISTORY_SIZE, 1024)
                 .variable(LineReader.HISTORY_FILE_SIZE, 1024)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
@@ -156,6 +156,12 @@ public final class QmpShellTool extends Tool {
             reader.getHistory().save();
             terminal.close();
         }
+    }
+
+    /** ~/.qmp-shell_history, where ~ is $HOME as in the Python shell (Java's user.home ignores $HOME). */
+    private static Path historyFile() {
+        String home = System.getenv("HOME");
+        return Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home"), ".qmp-shell_history");
     }
 
     private void banner(Invocation in, QmpClient qmp, ShellSession session, Terminal terminal) {
