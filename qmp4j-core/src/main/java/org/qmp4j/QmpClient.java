@@ -258,7 +258,7 @@ public final class QmpClient implements AutoCloseable {
         if (command == null || command.isBlank()) {
             throw new IllegalArgumentException("command name is empty");
         }
-        ObjectNode m = JsonCodec.MAPPER.createObjectNode();
+        ObjectNode m = JsonCodec.object();
         m.put(verb, command);
         ObjectNode args = JsonCodec.toObject(arguments);
         if (args != null) {
@@ -378,7 +378,7 @@ public final class QmpClient implements AutoCloseable {
             return;
         }
         boolean oob = greeting.offers("oob");
-        ObjectNode negotiation = JsonCodec.MAPPER.createObjectNode();
+        ObjectNode negotiation = JsonCodec.object();
         negotiation.put("execute", "qmp_capabilities");
         ObjectNode args = negotiation.putObject("arguments");
         if (oob) {

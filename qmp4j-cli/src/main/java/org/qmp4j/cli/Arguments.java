@@ -34,7 +34,7 @@ public final class Arguments {
     private final QmpSchema schema;
     private final String command;
     private final String argumentType;
-    private final ObjectNode object = JsonCodec.MAPPER.createObjectNode();
+    private final ObjectNode object = JsonCodec.object();
     private final Set<String> keys = new LinkedHashSet<>();
 
     /**

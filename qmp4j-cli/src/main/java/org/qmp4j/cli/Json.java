@@ -2,11 +2,8 @@ package org.qmp4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Iterator;
 import java.util.Map;
@@ -14,13 +11,6 @@ import org.qmp4j.framing.JsonCodec;
 
 /** JSON output for the tools: compact, pretty (indent 4, as qmp-shell -p), or flattened {@code path: value} lines. */
 public final class Json {
-    private static final ObjectWriter PRETTY = JsonCodec.MAPPER.writer(
-            new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("    ", "\n"))
-                    .withArrayIndenter(new DefaultIndenter("    ", "\n")));
-    private static final ObjectMapper LENIENT = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
-                    JsonReadFeature.ALLOW_TRAILING_COMMA)
-            .build();
 
     private Json() {
     }
@@ -31,29 +21,32 @@ public final class Json {
      * @return JSON text
      */
     public static String format(JsonNode value, boolean pretty) {
-        try {
-            return pretty ? PRETTY.writeValueAsString(value) : JsonCodec.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonCodec.toString(value, pretty);
     }
 
     /**
-     * Parses strict JSON, then a relaxed form (single quotes, bare keys) as typed in shells.
+     * Parses strict JSON, then a relaxed form (single quotes, bare keys, trailing commas) as typed in shells.
      *
      * @param text the text
      * @return the value, or null when it is not JSON either way
      */
     public static JsonNode parseLenient(String text) {
-        try {
-            return JsonCodec.MAPPER.readTree(text);
-        } catch (JsonProcessingException strict) {
-            try {
-                return LENIENT.readTree(text);
-            } catch (JsonProcessingException relaxed) {
-                return null;
-            }
+        JsonNode strict = parseStrict(text);
+        if (strict != null) {
+            return strict;
         }
+        try {
+            return Lenient.MAPPER.readTree(text);
+        } catch (JsonProcessingException relaxed) {
+            return null;
+        }
+    }
+
+    private static final class Lenient { // only built when someone types relaxed JSON
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
+                        JsonReadFeature.ALLOW_TRAILING_COMMA)
+                .build();
     }
 
     /**
@@ -64,8 +57,7 @@ public final class Json {
      */
     public static JsonNode parseStrict(String text) {
         try {
-            JsonNode n = JsonCodec.MAPPER.readTree(text);
-            return n == null || n.isMissingNode() ? null : n;
+            return JsonCodec.parse(text);
         } catch (JsonProcessingException e) {
             return null;
         }

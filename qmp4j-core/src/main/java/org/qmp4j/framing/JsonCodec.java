@@ -1,33 +1,71 @@
 package org.qmp4j.framing;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
 import org.qmp4j.QmpProtocolException;
 
 /**
  * Turns framed bytes into Jackson trees and trees into compact JSON bytes. Thread-safe.
+ *
+ * <p>Messages are read and written with Jackson's streaming parser and generator straight into and
+ * out of {@link JsonNode} trees. The {@link ObjectMapper} is only created when something needs
+ * data binding (arguments given as records or beans): building one costs a one-shot tool about a
+ * third of its start-up.
  */
 public final class JsonCodec {
-    /** The shared mapper; configured once, never mutated after. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            // QMP replies can be big (query-qmp-schema is ~120 KB, HMP output more); the framer
-            // enforces the configured message limit, so Jackson's own string cap must not be lower.
+    /** Jackson's factory for parsers and generators, with limits left to the framer's message size. */
+    public static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE) // the framer enforces the message size limit
+                    .maxNestingDepth(10_000)
+                    .build())
             .build();
 
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxStringLength(Integer.MAX_VALUE)
-                .maxNestingDepth(10_000)
-                .build());
-    }
+    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
     private JsonCodec() {
+    }
+
+    /** @return a new empty object node */
+    public static ObjectNode object() {
+        return NODES.objectNode();
+    }
+
+    /** @return a new empty array node */
+    public static ArrayNode array() {
+        return NODES.arrayNode();
+    }
+
+    /** @return the shared object mapper, created on first use */
+    public static ObjectMapper mapper() {
+        return Lazy.MAPPER;
+    }
+
+    private static final class Lazy {
+        static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY).nodeFactory(NODES).build();
     }
 
     /**
@@ -40,19 +78,92 @@ public final class JsonCodec {
      * @throws QmpProtocolException when the bytes are not a JSON object
      */
     public static ObjectNode parseObject(byte[] buf, int off, int len) {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(buf, off, len);
+        try (JsonParser p = FACTORY.createParser(buf, off, len)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new QmpProtocolException("expected a JSON object, got: " + excerpt(buf, off, len));
+            }
+            ObjectNode node = readObject(p);
+            if (p.nextToken() != null) {
+                throw new QmpProtocolException("trailing data after a JSON object: " + excerpt(buf, off, len));
+            }
+            return node;
         } catch (JsonProcessingException e) {
             throw new QmpProtocolException("invalid JSON from peer: " + e.getOriginalMessage() + " in "
                     + excerpt(buf, off, len), e);
         } catch (IOException e) {
             throw new QmpProtocolException("invalid JSON from peer: " + e.getMessage(), e);
         }
-        if (!(node instanceof ObjectNode obj)) {
-            throw new QmpProtocolException("expected a JSON object, got: " + excerpt(buf, off, len));
+    }
+
+    /**
+     * Parses any JSON text.
+     *
+     * @param text the text
+     * @return the value
+     * @throws JsonProcessingException when it is not valid JSON, or has trailing data
+     */
+    public static JsonNode parse(String text) throws JsonProcessingException {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new com.fasterxml.jackson.core.JsonParseException(p, "no JSON value");
+            }
+            JsonNode node = readValue(p, t);
+            if (p.nextToken() != null) {
+                throw new com.fasterxml.jackson.core.JsonParseException(p, "trailing data after the JSON value");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return obj;
+    }
+
+    private static ObjectNode readObject(JsonParser p) throws IOException {
+        ObjectNode o = NODES.objectNode();
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+            o.set(name, readValue(p, p.nextToken()));
+        }
+        return o;
+    }
+
+    private static JsonNode readValue(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT:
+                return readObject(p);
+            case START_ARRAY: {
+                ArrayNode a = NODES.arrayNode();
+                JsonToken e;
+                while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+                    a.add(readValue(p, e));
+                }
+                return a;
+            }
+            case VALUE_STRING:
+                return NODES.textNode(p.getText());
+            case VALUE_NUMBER_INT:
+                switch (p.getNumberType()) {
+                    case INT:
+                        return NODES.numberNode(p.getIntValue());
+                    case LONG:
+                        return NODES.numberNode(p.getLongValue());
+                    default:
+                        return NODES.numberNode(p.getBigIntegerValue());
+                }
+            case VALUE_NUMBER_FLOAT:
+                return NODES.numberNode(p.getDecimalValue());
+            case VALUE_TRUE:
+                return NODES.booleanNode(true);
+            case VALUE_FALSE:
+                return NODES.booleanNode(false);
+            case VALUE_NULL:
+                return NODES.nullNode();
+            default:
+                throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected token " + t);
+        }
     }
 
     /**
@@ -62,15 +173,83 @@ public final class JsonCodec {
      * @return UTF-8 bytes
      */
     public static byte[] encode(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialise message: " + e.getOriginalMessage(), e);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(g, node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * JSON text, compact or indented by four spaces (as qmp-shell's {@code -p}).
+     *
+     * @param node the value
+     * @param pretty indent it
+     * @return the text
+     */
+    public static String toString(JsonNode node, boolean pretty) {
+        Writer w = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            if (pretty) {
+                DefaultIndenter four = new DefaultIndenter("    ", "\n");
+                g.setPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(four).withArrayIndenter(four));
+            }
+            write(g, node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static void write(JsonGenerator g, JsonNode n) throws IOException {
+        switch (n.getNodeType()) {
+            case OBJECT:
+                g.writeStartObject();
+                for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    g.writeFieldName(e.getKey());
+                    write(g, e.getValue());
+                }
+                g.writeEndObject();
+                break;
+            case ARRAY:
+                g.writeStartArray();
+                for (JsonNode e : n) {
+                    write(g, e);
+                }
+                g.writeEndArray();
+                break;
+            case STRING:
+                g.writeString(n.textValue());
+                break;
+            case NUMBER:
+                if (n.isIntegralNumber()) {
+                    if (n.canConvertToLong()) {
+                        g.writeNumber(n.longValue());
+                    } else {
+                        g.writeNumber(n.bigIntegerValue());
+                    }
+                } else {
+                    g.writeNumber(n.decimalValue());
+                }
+                break;
+            case BOOLEAN:
+                g.writeBoolean(n.booleanValue());
+                break;
+            case NULL:
+            case MISSING:
+                g.writeNull();
+                break;
+            default: // binary and POJO nodes never occur in QMP messages
+                mapper().writeTree(g, n);
         }
     }
 
     /**
-     * Converts command arguments (maps, lists, records, JsonNodes...) to a JSON object.
+     * Converts command arguments to a JSON object: maps, lists, arrays, strings, numbers, booleans and
+     * {@link JsonNode}s directly; anything else (records, beans) through Jackson's data binding.
      *
      * @param arguments the arguments, or null for none
      * @return an object node, or null when {@code arguments} is null
@@ -80,11 +259,52 @@ public final class JsonCodec {
         if (arguments == null) {
             return null;
         }
-        JsonNode node = MAPPER.valueToTree(arguments);
+        JsonNode node = toNode(arguments);
         if (!(node instanceof ObjectNode obj)) {
             throw new IllegalArgumentException("command arguments must be a JSON object, got " + node.getNodeType());
         }
         return obj;
+    }
+
+    /**
+     * @param value a Java value
+     * @return it as JSON
+     */
+    public static JsonNode toNode(Object value) {
+        if (value == null) {
+            return NODES.nullNode();
+        } else if (value instanceof JsonNode n) {
+            return n;
+        } else if (value instanceof CharSequence s) {
+            return NODES.textNode(s.toString());
+        } else if (value instanceof Boolean b) {
+            return NODES.booleanNode(b);
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return NODES.numberNode(((Number) value).longValue());
+        } else if (value instanceof BigInteger b) {
+            return NODES.numberNode(b);
+        } else if (value instanceof BigDecimal d) {
+            return NODES.numberNode(d);
+        } else if (value instanceof Double || value instanceof Float) {
+            return NODES.numberNode(((Number) value).doubleValue());
+        } else if (value instanceof Map<?, ?> map) {
+            ObjectNode o = NODES.objectNode();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                o.set(String.valueOf(e.getKey()), toNode(e.getValue()));
+            }
+            return o;
+        } else if (value instanceof Collection<?> c) {
+            ArrayNode a = NODES.arrayNode();
+            c.forEach(v -> a.add(toNode(v)));
+            return a;
+        } else if (value instanceof Object[] arr) {
+            ArrayNode a = NODES.arrayNode();
+            for (Object v : arr) {
+                a.add(toNode(v));
+            }
+            return a;
+        }
+        return mapper().valueToTree(value);
     }
 
     /**

@@ -201,7 +201,7 @@ public final class FakeQmpServer implements AutoCloseable {
      * @param data its data (any object Jackson can serialise), or null for none
      */
     public void sendEvent(String name, Object data) {
-        requireClient().send(event(name, data == null ? null : JsonCodec.MAPPER.valueToTree(data)));
+        requireClient().send(event(name, data == null ? null : JsonCodec.toNode(data)));
     }
 
     /**

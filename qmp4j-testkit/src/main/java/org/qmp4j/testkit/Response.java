@@ -65,7 +65,7 @@ public sealed interface Response {
 
     /** @return {@code {"return": {}}} */
     static Response ok() {
-        return new Return(JsonCodec.MAPPER.createObjectNode());
+        return new Return(JsonCodec.object());
     }
 
     /**
@@ -73,7 +73,7 @@ public sealed interface Response {
      * @return a normal reply
      */
     static Response returns(Object value) {
-        return new Return(JsonCodec.MAPPER.valueToTree(value));
+        return new Return(JsonCodec.toNode(value));
     }
 
     /**
@@ -113,7 +113,7 @@ public sealed interface Response {
      * @return {@code {"return": {}}} with that id
      */
     static Response wrongId(Object id) {
-        return new WrongId(ok(), JsonCodec.MAPPER.valueToTree(id));
+        return new WrongId(ok(), JsonCodec.toNode(id));
     }
 
     /**

@@ -129,7 +129,7 @@ class CliToolsTest {
         ok(status);
         assertTrue(status.out().contains("status: prelaunch"), status::toString);
         Result json = run("qmp", "--json", "query-status");
-        assertEquals("prelaunch", JsonCodec.MAPPER.valueToTree(parse(json.out())).path("status").asText());
+        assertEquals("prelaunch", JsonCodec.toNode(parse(json.out())).path("status").asText());
         Result bad = run("qmp", "human-monitor-command", "--command-line=info version", "--cpu-index=zero");
         assertEquals(2, bad.exit(), bad::toString);
         assertTrue(bad.err().contains("cpu-index needs an integer"), bad::toString);
@@ -143,7 +143,7 @@ class CliToolsTest {
 
     private static JsonNode parse(String s) {
         try {
-            return JsonCodec.MAPPER.readTree(s);
+            return JsonCodec.parse(s);
         } catch (Exception e) {
             throw new AssertionError("not JSON: " + s, e);
         }

@@ -182,14 +182,14 @@ final class ShellSession implements AutoCloseable {
         for (Words.Word w : words.subList(1, words.size())) {
             addPair(data, w);
         }
-        ObjectNode a = JsonCodec.MAPPER.createObjectNode();
+        ObjectNode a = JsonCodec.object();
         a.put("type", type);
         a.set("data", data.build());
         return a;
     }
 
     private Outcome commitTransaction() {
-        ObjectNode args = JsonCodec.MAPPER.createObjectNode();
+        ObjectNode args = JsonCodec.object();
         ArrayNode actions = args.putArray("actions");
         transaction.forEach(actions::add);
         transaction = null;
@@ -215,7 +215,7 @@ final class ShellSession implements AutoCloseable {
             cpu = index;
             return Outcome.OK;
         }
-        ObjectNode args = JsonCodec.MAPPER.createObjectNode();
+        ObjectNode args = JsonCodec.object();
         args.put("command-line", line);
         args.put("cpu-index", cpu);
         JsonNode reply = exchange("human-monitor-command", args, false);
@@ -239,7 +239,7 @@ final class ShellSession implements AutoCloseable {
 
     /** Sends, waits (Ctrl-C stops waiting), and returns the reply as {"return": ...} or {"error": ...}. */
     private JsonNode exchange(String command, ObjectNode args, boolean oob) {
-        ObjectNode request = JsonCodec.MAPPER.createObjectNode();
+        ObjectNode request = JsonCodec.object();
         request.put(oob ? "exec-oob" : "execute", command);
         if (args != null) {
             request.set("arguments", args);
@@ -250,7 +250,7 @@ final class ShellSession implements AutoCloseable {
         Map<String, JsonNode> map = args == null ? null : Arguments.asMap(args);
         CompletableFuture<JsonNode> f = oob ? qmp.executeOobAsync(command, map) : qmp.executeAsync(command, map, timeout);
         running = f;
-        ObjectNode reply = JsonCodec.MAPPER.createObjectNode();
+        ObjectNode reply = JsonCodec.object();
         try {
             reply.set("return", f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
         } catch (ExecutionException e) {

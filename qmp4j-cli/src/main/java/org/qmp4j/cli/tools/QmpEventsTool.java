@@ -100,7 +100,7 @@ public final class QmpEventsTool extends Tool {
      * @return it as QEMU sent it: {@code {"event": ..., "data": ..., "timestamp": {...}}}
      */
     public static ObjectNode toJson(QmpEvent e) {
-        ObjectNode o = JsonCodec.MAPPER.createObjectNode();
+        ObjectNode o = JsonCodec.object();
         o.put("event", e.name());
         o.set("data", e.data());
         if (e.timestamp() != null) {

@@ -42,7 +42,7 @@ public final class QomListTool extends Tool {
             throw QomErrors.of(e, path, null);
         }
         if (in.json()) {
-            ArrayNode arr = JsonCodec.MAPPER.createArrayNode();
+            ArrayNode arr = JsonCodec.array();
             for (Qom.Property p : props) {
                 ObjectNode o = arr.addObject();
                 o.put("name", p.name());

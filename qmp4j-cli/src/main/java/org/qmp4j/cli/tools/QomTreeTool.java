@@ -72,7 +72,7 @@ public final class QomTreeTool extends Tool {
     }
 
     private static ObjectNode toJson(Qom.Node node) {
-        ObjectNode o = JsonCodec.MAPPER.createObjectNode();
+        ObjectNode o = JsonCodec.object();
         o.put("path", node.path());
         ArrayNode props = o.putArray("properties");
         for (Qom.Value v : node.properties()) {
