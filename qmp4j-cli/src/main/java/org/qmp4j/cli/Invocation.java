@@ -20,6 +20,7 @@ public final class Invocation implements AutoCloseable {
     private final Duration timeout;
     private QmpClient client;
     private QemuProcess qemu;
+    private String explicitAddress;
 
     Invocation(Tool tool, CommandLine line, PrintStream out, PrintStream err) {
         this.tool = tool;
@@ -126,8 +127,6 @@ public final class Invocation implements AutoCloseable {
     public QemuProcess launched() {
         return qemu;
     }
-
-    private String explicitAddress;
 
     /** @param address an address the tool took from its positional arguments (qmp-shell's ADDR) */
     public void address(String address) {

@@ -26,6 +26,7 @@ import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.cli.Arguments;
 import org.qmp4j.cli.Json;
 import org.qmp4j.cli.SchemaHelp;
+import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.UsageException;
 import org.qmp4j.framing.JsonCodec;
 import org.qmp4j.schema.QmpSchema;
@@ -107,6 +108,9 @@ final class ShellSession implements AutoCloseable {
         } catch (UsageException e) {
             err.println("Error while parsing command line: " + e.getMessage());
             err.println(FORMAT);
+            return Outcome.ERROR;
+        } catch (ToolFailure e) {
+            err.println(e.getMessage());
             return Outcome.ERROR;
         }
     }
