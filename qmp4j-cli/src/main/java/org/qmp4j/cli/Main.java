@@ -80,6 +80,9 @@ public final class Main {
             return ExitCode.USAGE;
         }
         Tool tool = factory.get();
+        if (tool.connects()) {
+            warmUp();
+        }
         boolean debug = Arrays.asList(args).contains("--debug");
         if (debug) {
             System.setProperty("org.slf4j.simpleLogger.log.org.qmp4j", "debug");
@@ -105,6 +108,23 @@ public final class Main {
         } catch (Exception e) {
             return report(tool.name(), e, debug, err);
         }
+    }
+
+    /**
+     * Start-up: the first unix socket makes the JDK set up its SecureRandom (for socket names), and
+     * the first message sets up Jackson; on a second core that overlaps with parsing the command line.
+     */
+    private static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
+                org.qmp4j.framing.JsonCodec.parseObject(new byte[] {'{', '}'}, 0, 2);
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // only a warm-up: the real connection reports any problem
+            }
+        }, "qmp4j-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

@@ -80,6 +80,9 @@ public final class Threads {
     }
 
     private static ThreadFactory findVirtualThreadFactory() {
+        if (!Boolean.parseBoolean(System.getProperty("qmp4j.virtualThreads", "true"))) {
+            return null; // -Dqmp4j.virtualThreads=false: platform threads even on Java 21+
+        }
         // Compiled for Java 17, so Thread.ofVirtual().factory() is looked up rather than called.
         // The factory (unlike the builder) is safe for concurrent use.
         try {
