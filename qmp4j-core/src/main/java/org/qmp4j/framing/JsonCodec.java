@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -192,9 +193,12 @@ public final class JsonCodec {
     public static String toString(JsonNode node, boolean pretty) {
         Writer w = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(w)) {
-            if (pretty) {
+            if (pretty) { // as Python's json.dumps(indent=4): "key": value, {} and [] when empty
                 DefaultIndenter four = new DefaultIndenter("    ", "\n");
-                g.setPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(four).withArrayIndenter(four));
+                Separators separators = Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                        .withObjectEmptySeparator("").withArrayEmptySeparator("");
+                g.setPrettyPrinter(new DefaultPrettyPrinter(separators).withObjectIndenter(four).withArrayIndenter(four));
             }
             write(g, node);
         } catch (IOException e) {

@@ -226,6 +226,30 @@ class CliToolsTest {
     }
 
     @Test
+    void shellHmpModeVerbosePrettyAndTranscript() throws Exception {
+        Result hmp = ToolProcess.run(Map.of("QMP_SOCKET", sock), "info version\ncpu 0\ncpu 7\ninfo status\n",
+                "qmp-shell", "-H");
+        ok(hmp);
+        assertTrue(hmp.out().startsWith(qmp.greeting().version().major() + "."), hmp::toString);
+        assertTrue(hmp.out().contains("VM status: paused (prelaunch)"), hmp::toString);
+        assertTrue(hmp.err().contains("bad CPU index"), hmp::toString);
+
+        Path log = dir.resolve("transcript.jsonl");
+        Result r = ToolProcess.run(Map.of("QMP_SOCKET", sock), "query-name\nno-such-command\nqom-get path=/nope property=x\n",
+                "qmp-shell", "-v", "-p", "-l", log.toString());
+        ok(r);
+        assertTrue(r.out().startsWith("{\n    \"execute\": \"query-name\",\n    \"arguments\": {}\n}\n"),
+                "-v echoes the command, -p indents: " + r);
+        assertTrue(r.out().contains("{\n    \"return\": {}\n}"), r::toString);
+        List<String> transcript = Files.readAllLines(log);
+        assertEquals(2, transcript.size(), transcript.toString()); // the unknown command never left the shell
+        assertEquals("query-name", parse(transcript.get(0)).path("execute").asText());
+        assertTrue(parse(transcript.get(0)).has("return"));
+        assertEquals("DeviceNotFound", parse(transcript.get(1)).path("error").path("class").asText());
+        Files.delete(log);
+    }
+
+    @Test
     void shellScriptStopsAtTheFirstErrorWhenAsked() {
         Result keepGoing = ToolProcess.run(Map.of("QMP_SOCKET", sock), "no-such-command\nquery-status\n", "qmp-shell");
         ok(keepGoing);
