@@ -115,16 +115,19 @@ public final class Main {
      * the first message sets up Jackson; on a second core that overlaps with parsing the command line.
      */
     private static void warmUp() {
-        Thread t = new Thread(() -> {
+        Thread socket = new Thread(() -> {
             try {
                 java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
-                org.qmp4j.framing.JsonCodec.parseObject(new byte[] {'{', '}'}, 0, 2);
             } catch (java.io.IOException | RuntimeException ignored) {
                 // only a warm-up: the real connection reports any problem
             }
-        }, "qmp4j-warm-up");
-        t.setDaemon(true);
-        t.start();
+        }, "qmp4j-warm-up-socket");
+        Thread json = new Thread(() -> org.qmp4j.framing.JsonCodec.parseObject(new byte[] {'{', '}'}, 0, 2),
+                "qmp4j-warm-up-json");
+        for (Thread t : new Thread[] {socket, json}) {
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /**
