@@ -21,6 +21,8 @@ public class QmpTimeoutException extends QmpException {
         GREETING,
         /** Waiting for the reply to {@code qmp_capabilities}. */
         NEGOTIATION,
+        /** Waiting for the guest agent's answer to {@code guest-sync}. */
+        SYNC,
         /** Waiting for a command's reply. */
         COMMAND,
         /** Writing a message the peer would not read; the connection is closed. */

@@ -33,24 +33,44 @@ public final class JsonFramer {
         /** A 0xFF byte was seen; any partial object was discarded. */
         default void resync() {
         }
+
+        /**
+         * Bytes outside any object that are not whitespace were skipped (tolerant framers only).
+         *
+         * @param b the first such byte of a run
+         */
+        default void skipped(int b) {
+        }
     }
 
     private static final int RETAINED_BUFFER = 1 << 20;
 
     private final int maxMessageSize;
+    private final boolean tolerant;
     // Partial object carried over between feed() calls; only used when an object spans reads.
     private byte[] partial = new byte[0];
     private int partialLen;
     private int depth;
     private boolean inString;
     private boolean escaped;
+    private boolean skipping; // inside a run of skipped bytes (tolerant framers)
 
     /** @param maxMessageSize the largest object accepted, in bytes */
     public JsonFramer(int maxMessageSize) {
+        this(maxMessageSize, false);
+    }
+
+    /**
+     * @param maxMessageSize the largest object accepted, in bytes
+     * @param tolerant skip non-JSON bytes between objects instead of failing (for the guest agent's
+     *     channel, which may hold stale output)
+     */
+    public JsonFramer(int maxMessageSize, boolean tolerant) {
         if (maxMessageSize <= 0) {
             throw new IllegalArgumentException("maxMessageSize must be positive");
         }
         this.maxMessageSize = maxMessageSize;
+        this.tolerant = tolerant;
     }
 
     /** @return true while part of an object has been seen but not its end */
@@ -91,7 +111,15 @@ public final class JsonFramer {
                 if (b == '{') {
                     depth = 1;
                     start = i;
+                    skipping = false;
                 } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                    if (tolerant) {
+                        if (!skipping) {
+                            skipping = true;
+                            sink.skipped(b);
+                        }
+                        continue;
+                    }
                     reset();
                     throw new QmpProtocolException("invalid JSON: unexpected byte " + describe(b)
                             + " outside an object: " + excerpt(buf, i, end));

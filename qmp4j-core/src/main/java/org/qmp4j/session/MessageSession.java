@@ -57,6 +57,17 @@ public final class MessageSession implements AutoCloseable {
         }
 
         /**
+         * Reader thread. Bytes that are not JSON, or a message over the size limit, arrived. QMP ends the
+         * session (the default); the guest agent, whose channel may hold stale output, resynchronises.
+         *
+         * @param problem what was wrong
+         * @return true to drop the bad input and keep reading, false to end the session
+         */
+        default boolean onInvalidInput(QmpException problem) {
+            return false;
+        }
+
+        /**
          * Called once when the session ends, on whichever thread ended it.
          *
          * @param cause why: a {@link QmpConnectionException} for a lost or closed connection, or the
@@ -78,6 +89,7 @@ public final class MessageSession implements AutoCloseable {
     private final String name;
     private final Transport transport;
     private final JsonFramer framer;
+    private final boolean tolerant;
     private final String idPrefix;
     private final Duration writeTimeout;
     private final ConcurrentHashMap<String, Call> pending = new ConcurrentHashMap<>();
@@ -104,9 +116,24 @@ public final class MessageSession implements AutoCloseable {
      * @param idPrefix prefix of the ids this session assigns (reserved for it)
      */
     public MessageSession(String name, Transport transport, int maxMessageSize, Duration writeTimeout, String idPrefix) {
+        this(name, transport, maxMessageSize, writeTimeout, idPrefix, false);
+    }
+
+    /**
+     * @param name the connection's name in logs and messages
+     * @param transport the connected byte stream; the session owns and closes it
+     * @param maxMessageSize largest incoming message in bytes
+     * @param writeTimeout how long one write may block before the connection is declared dead
+     * @param idPrefix prefix of the ids this session assigns (reserved for it)
+     * @param tolerant pass bad input to {@link Handler#onInvalidInput} message by message and go on,
+     *     instead of ending the session (the guest agent's channel may hold stale output)
+     */
+    public MessageSession(String name, Transport transport, int maxMessageSize, Duration writeTimeout, String idPrefix,
+            boolean tolerant) {
         this.name = name;
         this.transport = transport;
-        this.framer = new JsonFramer(maxMessageSize);
+        this.tolerant = tolerant;
+        this.framer = new JsonFramer(maxMessageSize, tolerant);
         this.writeTimeout = writeTimeout;
         this.idPrefix = idPrefix;
     }
@@ -305,6 +332,11 @@ public final class MessageSession implements AutoCloseable {
             public void resync() {
                 handler.onResync();
             }
+
+            @Override
+            public void skipped(int b) {
+                handler.onInvalidInput(new org.qmp4j.QmpProtocolException(name + ": skipped non-JSON output"));
+            }
         };
         try {
             while (closedBy.get() == null) {
@@ -314,7 +346,14 @@ public final class MessageSession implements AutoCloseable {
                     fail(new QmpConnectionException(name + ": connection closed by " + transport.describe()));
                     return;
                 }
-                framer.feed(bytes, 0, n, sink);
+                try {
+                    framer.feed(bytes, 0, n, sink);
+                } catch (org.qmp4j.QmpProtocolException bad) {
+                    framer.reset();
+                    if (!handler.onInvalidInput(bad)) {
+                        throw bad;
+                    }
+                }
             }
         } catch (QmpException e) {
             fail(e);
@@ -330,7 +369,15 @@ public final class MessageSession implements AutoCloseable {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} <-- {}", name, new String(buf, off, len, StandardCharsets.UTF_8));
         }
-        ObjectNode message = JsonCodec.parseObject(buf, off, len);
+        ObjectNode message;
+        try {
+            message = JsonCodec.parseObject(buf, off, len);
+        } catch (org.qmp4j.QmpProtocolException bad) {
+            if (tolerant && handler.onInvalidInput(bad)) {
+                return; // drop this object, keep the ones after it
+            }
+            throw bad;
+        }
         JsonNode id = message.get("id");
         if (id != null && (message.has("return") || message.has("error"))) {
             Call call = id.isTextual() ? pending.remove(id.textValue()) : null;

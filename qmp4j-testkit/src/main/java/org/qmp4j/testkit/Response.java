@@ -63,6 +63,14 @@ public sealed interface Response {
     record Raw(String template) implements Response {
     }
 
+    /**
+     * @param bytes exact bytes to send instead of a reply (e.g. the guest agent's 0xFF marker)
+     * @return a raw byte response
+     */
+    static Response bytes(byte[] bytes) {
+        return new Garbage(bytes.clone());
+    }
+
     /** @return {@code {"return": {}}} */
     static Response ok() {
         return new Return(JsonCodec.object());

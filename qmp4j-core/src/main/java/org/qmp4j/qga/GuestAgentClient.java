@@ -1,0 +1,569 @@
+package org.qmp4j.qga;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.qmp4j.QmpCommandException;
+import org.qmp4j.QmpConnectionException;
+import org.qmp4j.QmpException;
+import org.qmp4j.QmpProtocolException;
+import org.qmp4j.QmpTimeoutException;
+import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.session.MessageSession;
+import org.qmp4j.transport.Address;
+import org.qmp4j.transport.SocketTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection to a QEMU guest agent (qemu-ga), through the socket QEMU exposes for the guest's
+ * virtio-serial port or an agent's own {@code unix-listen} socket.
+ *
+ * <pre>{@code
+ * try (GuestAgentClient ga = GuestAgentClient.connect("/run/vm1/qga.sock")) {
+ *     ga.ping();
+ *     JsonNode os = ga.execute("guest-get-osinfo");
+ * }
+ * }</pre>
+ *
+ * <p>The agent's channel has no greeting and may hold stale output: a reply for a previous client, the
+ * late reply of a call that timed out, half a message. So the client resynchronises on connect, after
+ * every timeout and after any garbage: it sends a 0xFF byte (the agent drops what it had half read),
+ * then {@code guest-sync-delimited} with a random id, and discards everything until the reply that
+ * carries that id ({@code guest-sync} for agents without the delimited form). Requests carry no ids
+ * (old agents do not echo them), so one request is on the wire at a time; concurrent callers queue.
+ * A stale reply never reaches a caller.
+ *
+ * <p>Thread-safe. Every call has a deadline: 3 s by default as in QEMU's own client, longer for commands
+ * that legitimately take long (see {@link Builder#timeout(String, Duration)}).
+ */
+public final class GuestAgentClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GuestAgentClient.class);
+    private static final SecureRandom IDS = new SecureRandom();
+
+    /** Per-command default deadlines where the agent legitimately takes longer than the default. */
+    public static final Map<String, Duration> SLOW_COMMANDS = Map.of(
+            "guest-fsfreeze-freeze", Duration.ofSeconds(60),
+            "guest-fsfreeze-freeze-list", Duration.ofSeconds(60),
+            "guest-fsfreeze-thaw", Duration.ofSeconds(60),
+            "guest-fstrim", Duration.ofMinutes(5),
+            "guest-get-fsinfo", Duration.ofSeconds(20),
+            "guest-get-disks", Duration.ofSeconds(20));
+
+    private final Builder config;
+    private final String name;
+    private final MessageSession session;
+    private final ReentrantLock wire = new ReentrantLock(true); // one request on the wire at a time
+    private final Object state = new Object();
+    // Guarded by state: what the reader does with the next message.
+    private CompletableFuture<ObjectNode> current;
+    private CompletableFuture<ObjectNode> sync;
+    private long syncId;
+    private boolean needSync = true;
+
+    private GuestAgentClient(SocketTransport transport, Builder config) {
+        this.config = config;
+        this.name = config.name != null ? config.name : "qga " + transport.describe();
+        this.session = new MessageSession(name, transport, config.maxMessageSize, config.commandTimeout.plusSeconds(30),
+                "qga-", true);
+        session.start(new Rules());
+    }
+
+    /**
+     * Connects with the defaults and synchronises.
+     *
+     * @param address {@code /path}, {@code unix:/path}, {@code host:port}
+     * @return the connected client
+     * @throws QmpConnectionException when the connection is refused or lost
+     * @throws QmpTimeoutException when the agent does not answer the sync in time (not running yet?)
+     */
+    public static GuestAgentClient connect(String address) {
+        return builder().address(address).connect();
+    }
+
+    /** @return a builder: 10 s connect, 3 s per command, no waiting for an absent agent */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return this connection's name, as used in logs */
+    public String name() {
+        return name;
+    }
+
+    /** @return true until the connection is closed or lost */
+    public boolean isOpen() {
+        return session.isOpen();
+    }
+
+    /**
+     * @param command e.g. {@code guest-get-osinfo}
+     * @return the reply's {@code return} value
+     * @throws GuestAgentUnsupportedException when this agent does not have or has disabled the command
+     * @throws QmpCommandException when the agent answers with another error
+     * @throws QmpTimeoutException when it does not answer in time (the next call resynchronises first)
+     * @throws QmpConnectionException when the connection is or gets closed
+     */
+    public JsonNode execute(String command) {
+        return execute(command, null);
+    }
+
+    /**
+     * @param command the command
+     * @param arguments its arguments, or null
+     * @return the reply's {@code return} value
+     * @throws GuestAgentUnsupportedException when this agent does not have or has disabled the command
+     * @throws QmpCommandException when the agent answers with another error
+     * @throws QmpTimeoutException when it does not answer within the command's deadline
+     * @throws QmpConnectionException when the connection is or gets closed
+     */
+    public JsonNode execute(String command, Map<String, ?> arguments) {
+        return execute(command, arguments, config.timeoutFor(command));
+    }
+
+    /**
+     * @param command the command
+     * @param arguments its arguments, or null
+     * @param timeout the deadline for the reply
+     * @return the reply's {@code return} value
+     * @throws GuestAgentUnsupportedException when this agent does not have or has disabled the command
+     * @throws QmpCommandException when the agent answers with another error
+     * @throws QmpTimeoutException when it does not answer in time
+     * @throws QmpConnectionException when the connection is or gets closed
+     */
+    public JsonNode execute(String command, Map<String, ?> arguments, Duration timeout) {
+        ObjectNode request = message(command, arguments);
+        ObjectNode reply = exchange(command, request, timeout, false);
+        return interpret(command, request, reply);
+    }
+
+    /**
+     * Runs a command that sends no reply when it succeeds ({@code guest-shutdown},
+     * {@code guest-suspend-*}; {@code success-response: false} in {@code guest-info}): an error reply
+     * within {@code wait} fails, silence or the channel closing (the guest went down) is success.
+     *
+     * @param command the command
+     * @param arguments its arguments, or null
+     * @param wait how long to listen for an error reply
+     * @throws GuestAgentUnsupportedException when the command is not available
+     * @throws QmpCommandException when the agent answers with an error
+     */
+    public void executeExpectingNoReply(String command, Map<String, ?> arguments, Duration wait) {
+        ObjectNode request = message(command, arguments);
+        ObjectNode reply;
+        try {
+            reply = exchange(command, request, wait, true);
+        } catch (QmpConnectionException closed) {
+            return; // the guest shut down or suspended: that is what success looks like
+        }
+        if (reply != null) {
+            interpret(command, request, reply);
+        }
+    }
+
+    /** Checks the agent answers ({@code guest-ping}). */
+    public void ping() {
+        execute("guest-ping");
+    }
+
+    /** @return {@code guest-info}: the agent's version and its commands, with enabled and success-response flags */
+    public JsonNode info() {
+        return execute("guest-info");
+    }
+
+    /**
+     * Resynchronises now, whether or not it is needed: 0xFF, then guest-sync-delimited.
+     *
+     * @throws QmpTimeoutException when the agent does not answer within the command timeout
+     */
+    public void sync() {
+        lock(config.commandTimeout, "guest-sync");
+        try {
+            resync(System.nanoTime() + config.commandTimeout.toNanos());
+        } finally {
+            wire.unlock();
+        }
+    }
+
+    /** Closes the connection. Idempotent. */
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    // ---- the wire ----
+
+    private ObjectNode message(String command, Map<String, ?> arguments) {
+        if (command == null || command.isBlank()) {
+            throw new IllegalArgumentException("command name is empty");
+        }
+        ObjectNode m = JsonCodec.object();
+        m.put("execute", command);
+        ObjectNode args = JsonCodec.toObject(arguments);
+        if (args != null) {
+            m.set("arguments", args);
+        }
+        return m;
+    }
+
+    /** Sends and waits; null on timeout when {@code silenceIsSuccess}. */
+    private ObjectNode exchange(String command, ObjectNode request, Duration timeout, boolean silenceIsSuccess) {
+        Objects.requireNonNull(timeout, "timeout");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock(timeout, command);
+        try {
+            if (needSync()) {
+                resync(deadline);
+            }
+            CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
+            synchronized (state) {
+                current = reply;
+            }
+            session.write(request);
+            try {
+                return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                synchronized (state) {
+                    current = null;
+                    needSync = true; // its reply may still come: clear the channel before the next call
+                }
+                if (silenceIsSuccess) {
+                    return null;
+                }
+                throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout, name + ": " + command);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof QmpException q ? q : new QmpException(String.valueOf(e.getCause()), e.getCause());
+            } catch (InterruptedException e) {
+                synchronized (state) {
+                    current = null;
+                    needSync = true;
+                }
+                Thread.currentThread().interrupt();
+                throw new QmpException(name + ": interrupted while waiting for " + command, e);
+            }
+        } finally {
+            wire.unlock();
+        }
+    }
+
+    private void lock(Duration timeout, String command) {
+        try {
+            if (!wire.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout,
+                        name + ": " + command + " (waiting for the calls before it)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QmpException(name + ": interrupted while waiting to send " + command, e);
+        }
+    }
+
+    private boolean needSync() {
+        synchronized (state) {
+            return needSync;
+        }
+    }
+
+    /** Wire lock held. 0xFF, guest-sync-delimited with a fresh id, wait for that id; guest-sync for old agents. */
+    private void resync(long deadline) {
+        Duration allowed = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        long id = 1 + (IDS.nextLong() & 0x3FFF_FFFF_FFFFL); // fits JSON integers everywhere
+        CompletableFuture<ObjectNode> done = new CompletableFuture<>();
+        synchronized (state) {
+            current = null;
+            sync = done;
+            syncId = id;
+        }
+        session.writeRaw(new byte[] {(byte) 0xFF});
+        session.write(syncMessage("guest-sync-delimited", id));
+        ObjectNode reply = awaitSync(done, deadline, allowed);
+        if (reply.has("error")) { // an agent without guest-sync-delimited: plain guest-sync, same id
+            LOG.debug("{}: no guest-sync-delimited ({}), using guest-sync", name, reply.path("error"));
+            CompletableFuture<ObjectNode> plain = new CompletableFuture<>();
+            synchronized (state) {
+                sync = plain;
+            }
+            session.write(syncMessage("guest-sync", id));
+            reply = awaitSync(plain, deadline, allowed);
+            if (reply.has("error")) {
+                throw new QmpProtocolException(name + ": the agent refused guest-sync: " + reply.path("error"));
+            }
+        }
+        synchronized (state) {
+            needSync = false;
+        }
+    }
+
+    private static ObjectNode syncMessage(String command, long id) {
+        ObjectNode m = JsonCodec.object();
+        m.put("execute", command);
+        m.putObject("arguments").put("id", id);
+        return m;
+    }
+
+    private ObjectNode awaitSync(CompletableFuture<ObjectNode> done, long deadline, Duration allowed) {
+        try {
+            return done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            synchronized (state) {
+                sync = null;
+            }
+            throw new QmpTimeoutException(QmpTimeoutException.Phase.SYNC, allowed,
+                    name + ": the agent did not answer guest-sync (is it running in the guest?)");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof QmpException q ? q : new QmpException(String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QmpException(name + ": interrupted while synchronising", e);
+        }
+    }
+
+    private static JsonNode interpret(String command, ObjectNode request, ObjectNode reply) {
+        JsonNode ret = reply.get("return");
+        if (ret != null) {
+            return ret;
+        }
+        JsonNode error = reply.get("error");
+        if (error != null) {
+            String cls = error.path("class").asText("GenericError");
+            String desc = error.path("desc").asText("");
+            if (cls.equals("CommandNotFound") || cls.equals("CommandDisabled")
+                    || desc.contains("has been disabled") || desc.contains("has not been found")) {
+                throw new GuestAgentUnsupportedException(cls, desc, command, request);
+            }
+            throw new QmpCommandException(cls, desc, command, request);
+        }
+        throw new QmpProtocolException("reply to " + command + " has neither 'return' nor 'error': " + reply);
+    }
+
+    /** The agent's rules: no ids, sync replies by their value, stale output dropped. Reader thread. */
+    private final class Rules implements MessageSession.Handler {
+        @Override
+        public void onMessage(ObjectNode message) {
+            synchronized (state) {
+                if (sync != null) {
+                    JsonNode ret = message.get("return");
+                    if (ret != null && ret.canConvertToLong() && ret.asLong() == syncId) {
+                        sync.complete(message);
+                        sync = null;
+                    } else if (message.has("error") && isSyncUnknown(message)) {
+                        sync.complete(message);
+                        sync = null;
+                    } else {
+                        LOG.debug("{}: dropping stale output while synchronising: {}", name, message);
+                    }
+                    return;
+                }
+                if (current != null && (message.has("return") || message.has("error"))) {
+                    current.complete(message);
+                    current = null;
+                    return;
+                }
+                needSync = true; // output nobody asked for: clear the channel before the next call
+            }
+            LOG.debug("{}: dropping unexpected output: {}", name, message);
+        }
+
+        private boolean isSyncUnknown(ObjectNode message) {
+            String desc = message.path("error").path("desc").asText("");
+            return desc.contains("guest-sync-delimited") && (desc.contains("not been found") || desc.contains("disabled"));
+        }
+
+        @Override
+        public boolean onInvalidInput(QmpException problem) {
+            CompletableFuture<ObjectNode> victim;
+            synchronized (state) {
+                needSync = true;
+                victim = current;
+                current = null;
+            }
+            LOG.debug("{}: garbage from the agent, will resynchronise: {}", name, problem.getMessage());
+            if (victim != null) {
+                victim.completeExceptionally(new QmpProtocolException(name + ": garbage instead of a reply: "
+                        + problem.getMessage(), problem));
+            }
+            return true;
+        }
+
+        @Override
+        public void onClose(QmpException cause) {
+            CompletableFuture<ObjectNode> a;
+            CompletableFuture<ObjectNode> b;
+            synchronized (state) {
+                a = current;
+                b = sync;
+                current = null;
+                sync = null;
+            }
+            QmpConnectionException e = cause instanceof QmpConnectionException c ? c
+                    : new QmpConnectionException(name + ": " + cause.getMessage(), cause);
+            if (a != null) {
+                a.completeExceptionally(e);
+            }
+            if (b != null) {
+                b.completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Settings for a {@link GuestAgentClient}. */
+    public static final class Builder {
+        private Address address;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration commandTimeout = Duration.ofSeconds(3);
+        private Duration waitForAgent = Duration.ZERO;
+        private int maxMessageSize = 64 << 20;
+        private String name;
+        private final Map<String, Duration> timeouts = new HashMap<>(SLOW_COMMANDS);
+
+        private Builder() {
+        }
+
+        /**
+         * @param address {@code /path}, {@code unix:/path}, {@code host:port}
+         * @return this
+         */
+        public Builder address(String address) {
+            this.address = Address.parse(address);
+            return this;
+        }
+
+        /**
+         * @param timeout bound on the socket connect and the first sync (default 10 s)
+         * @return this
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout);
+            return this;
+        }
+
+        /**
+         * @param timeout default deadline of each command (default 3 s, as QEMU's own client)
+         * @return this
+         */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = positive(timeout);
+            return this;
+        }
+
+        /**
+         * @param command a command
+         * @param timeout its own default deadline (fsfreeze and fstrim have longer ones already)
+         * @return this
+         */
+        public Builder timeout(String command, Duration timeout) {
+            timeouts.put(command, positive(timeout));
+            return this;
+        }
+
+        /**
+         * @param wait keep connecting and syncing until the agent answers or this much time has passed
+         *     (for a guest that is still booting; default: no waiting)
+         * @return this
+         */
+        public Builder waitForAgent(Duration wait) {
+            this.waitForAgent = Objects.requireNonNull(wait);
+            return this;
+        }
+
+        /**
+         * @param bytes largest reply accepted (default 64 MiB)
+         * @return this
+         */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /**
+         * @param name the connection's name in logs
+         * @return this
+         */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        Duration timeoutFor(String command) {
+            return timeouts.getOrDefault(command, commandTimeout);
+        }
+
+        /**
+         * Connects and synchronises; with {@link #waitForAgent}, retries until the agent answers.
+         *
+         * @return the connected client
+         * @throws QmpConnectionException when the connection is refused or lost
+         * @throws QmpTimeoutException when the agent does not answer in time
+         */
+        public GuestAgentClient connect() {
+            if (address == null) {
+                throw new IllegalStateException("no address set: call address(...) first");
+            }
+            long until = System.nanoTime() + waitForAgent.toNanos();
+            while (true) {
+                try {
+                    return connectOnce();
+                } catch (QmpConnectionException | QmpTimeoutException e) {
+                    long left = until - System.nanoTime();
+                    if (left <= 0) {
+                        if (!waitForAgent.isZero()) {
+                            throw new QmpTimeoutException(QmpTimeoutException.Phase.CONNECT, waitForAgent,
+                                    "waiting for the guest agent at " + address + " (last: " + e.getMessage() + ")");
+                        }
+                        throw e;
+                    }
+                    try {
+                        Thread.sleep(Math.min(500, left / 1_000_000 + 1));
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new QmpException("interrupted while waiting for the guest agent", ie);
+                    }
+                }
+            }
+        }
+
+        private GuestAgentClient connectOnce() {
+            SocketTransport transport;
+            try {
+                transport = SocketTransport.connect(address, connectTimeout);
+            } catch (SocketTimeoutException e) {
+                throw new QmpTimeoutException(QmpTimeoutException.Phase.CONNECT, connectTimeout, "connect to " + address);
+            } catch (IOException e) {
+                throw new QmpConnectionException("cannot connect to " + address + ": " + e.getMessage(), e);
+            }
+            GuestAgentClient client = new GuestAgentClient(transport, this);
+            try {
+                Duration syncTime = waitForAgent.isZero() ? connectTimeout
+                        : Duration.ofSeconds(2).compareTo(connectTimeout) < 0 ? Duration.ofSeconds(2) : connectTimeout;
+                client.wire.lock();
+                try {
+                    client.resync(System.nanoTime() + syncTime.toNanos());
+                } finally {
+                    client.wire.unlock();
+                }
+                return client;
+            } catch (RuntimeException e) {
+                client.close();
+                throw e;
+            }
+        }
+
+        private static Duration positive(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}
