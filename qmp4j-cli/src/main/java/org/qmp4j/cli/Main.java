@@ -16,6 +16,7 @@ import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpException;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.cli.tools.CompletionTool;
+import org.qmp4j.cli.tools.QemuGaClientTool;
 import org.qmp4j.cli.tools.QmpEventsTool;
 import org.qmp4j.cli.tools.QmpTool;
 import org.qmp4j.cli.tools.QomGetTool;
@@ -41,6 +42,7 @@ public final class Main {
         TOOLS.put("qom-set", QomSetTool::new);
         TOOLS.put("qom-list", QomListTool::new);
         TOOLS.put("qom-tree", QomTreeTool::new);
+        TOOLS.put("qemu-ga-client", QemuGaClientTool::new);
         TOOLS.put("completion", () -> new CompletionTool(TOOLS));
     }
 
