@@ -1,0 +1,179 @@
+package org.qmp4j.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.qmp4j.tests.ToolProcess.Result;
+
+/**
+ * qemu-ga-client (and so GuestAgentClient) against the real qemu-ga inside a real guest booted under
+ * QEMU (TCG) by ../shared/guest/run-guest.sh. The destructive commands run here, in the guest, never on
+ * this machine. The order matters: reboot, then shutdown, come last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GuestVmTest {
+    private static Path run;
+    private static Path shared;
+    private static String qga;
+    private static long qemuPid;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        String guest = setting("qmp4j.guestDir", "QMP4J_GUEST_DIR");
+        shared = Path.of(setting("qmp4j.shared", "QMP4J_SHARED"));
+        run = Files.createTempDirectory("qmp4j-vm-");
+        ProcessBuilder pb = new ProcessBuilder(shared.resolve("guest/run-guest.sh").toString(), "-g", guest,
+                "-t", "300", run.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("ACCEL", "tcg"); // this host's /dev/kvm cannot run the guest; TCG always can
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(400, TimeUnit.SECONDS), "run-guest.sh did not finish");
+        assertEquals(0, p.exitValue(), () -> "the guest did not boot: " + out);
+        Map<String, String> vars = new HashMap<>();
+        out.lines().filter(l -> l.contains("=")).forEach(l -> vars.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+        qga = vars.get("QGA_SOCKET");
+        qemuPid = Long.parseLong(vars.get("QEMU_PID"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (run != null) {
+            new ProcessBuilder(shared.resolve("guest/run-guest.sh").toString(), "--stop", run.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start()
+                    .waitFor(60, TimeUnit.SECONDS);
+            try (var files = Files.walk(run)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static String setting(String property, String env) {
+        String v = System.getProperty(property, "");
+        if (v.isBlank() || v.startsWith("${")) {
+            throw new AssertionError(env + " is not set: run the tests with ./dev test, which builds the guest");
+        }
+        return v;
+    }
+
+    private static Result ga(String... args) {
+        return ToolProcess.run(Map.of("QGA_CLIENT_ADDRESS", qga), null, "qemu-ga-client", args);
+    }
+
+    private static void ok(Result r) {
+        assertEquals(0, r.exit(), r::toString);
+    }
+
+    @Test
+    @Order(1)
+    void pingInfoCatAndIfconfig() {
+        ok(ga("ping"));
+        Result info = ga("info");
+        ok(info);
+        assertTrue(info.out().startsWith("version: 7.2"), info::toString);
+        assertTrue(info.out().contains("\tenabled: ") && info.out().contains("guest-exec"), info::toString);
+        Result cat = ga("cat", "/etc/hostname");
+        ok(cat);
+        assertEquals("qga-guest\n", cat.out());
+        Result ifconfig = ga("ifconfig");
+        ok(ifconfig);
+        assertTrue(ifconfig.out().contains("eth0:\n\tinet 10.0.2.15  netmask 255.255.255.0"), ifconfig::toString);
+        assertTrue(ifconfig.out().contains("\tether 52:54:00:12:34:56"), ifconfig::toString);
+    }
+
+    @Test
+    @Order(2)
+    void fsfreezeFreezeStatusThaw() {
+        assertEquals("thawed\n", ga("fsfreeze", "status").out());
+        Result freeze = ga("fsfreeze", "freeze");
+        ok(freeze);
+        assertEquals("1 filesystems frozen\n", freeze.out());
+        assertEquals("frozen\n", ga("fsfreeze", "status").out());
+        Result thaw = ga("fsfreeze", "thaw");
+        ok(thaw);
+        assertEquals("1 filesystems thawed\n", thaw.out());
+        assertEquals("thawed\n", ga("fsfreeze", "status").out());
+    }
+
+    @Test
+    @Order(3)
+    void execPrintsOutputAndExitsWithTheGuestsCode() {
+        Result r = ga("exec", "--", "/bin/sh", "-c", "echo out; echo err >&2; exit 3");
+        assertEquals(3, r.exit(), r::toString);
+        assertEquals("out\n", r.out());
+        assertEquals("err\n", r.err());
+        Result uname = ga("exec", "--", "uname", "-n");
+        ok(uname);
+        assertEquals("qga-guest\n", uname.out());
+    }
+
+    @Test
+    @Order(4)
+    void putAndGetAMultiMegabyteFile() throws Exception {
+        byte[] data = new byte[5 * 1024 * 1024 + 123];
+        new Random(42).nextBytes(data);
+        Path local = run.resolve("up.bin");
+        Path back = run.resolve("down.bin");
+        Files.write(local, data);
+        ok(ga("--timeout", "30", "put", local.toString(), "/mnt/data/up.bin"));
+        Result sum = ga("exec", "--", "md5sum", "/mnt/data/up.bin");
+        ok(sum);
+        String md5 = toHex(MessageDigest.getInstance("MD5").digest(data));
+        assertTrue(sum.out().startsWith(md5), sum.out() + " vs " + md5);
+        ok(ga("--timeout", "30", "get", "/mnt/data/up.bin", back.toString()));
+        assertArrayEquals(data, Files.readAllBytes(back));
+    }
+
+    private static String toHex(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (byte x : b) {
+            sb.append(String.format("%02x", x));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    @Order(5)
+    void rebootThenWaitReconnects() {
+        String bootId = ga("cat", "/proc/sys/kernel/random/boot_id").out();
+        ok(ga("reboot"));
+        Result back = ga("--wait", "240", "cat", "/proc/sys/kernel/random/boot_id");
+        ok(back);
+        assertTrue(!back.out().equals(bootId), "a new boot: " + bootId + " -> " + back.out());
+    }
+
+    @Test
+    @Order(6)
+    void shutdownEndsQemu() throws Exception {
+        ok(ga("shutdown"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && running(qemuPid)) {
+            Thread.sleep(200);
+        }
+        assertTrue(!running(qemuPid), "QEMU did not exit after guest-shutdown");
+    }
+
+    /** Alive and not a zombie (a daemonized QEMU lingers as one for a while). */
+    private static boolean running(long pid) throws Exception {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(stat)) {
+            return false;
+        }
+        String s = Files.readString(stat);
+        return !s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+    }
+}
