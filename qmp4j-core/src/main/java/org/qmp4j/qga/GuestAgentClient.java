@@ -61,6 +61,8 @@ public final class GuestAgentClient implements AutoCloseable {
             "guest-get-fsinfo", Duration.ofSeconds(20),
             "guest-get-disks", Duration.ofSeconds(20));
 
+    /** Commands whose success is silence; seeded with the known ones, completed by {@link #info()}. */
+    private final java.util.Set<String> noReply = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Builder config;
     private final String name;
     private final MessageSession session;
@@ -75,6 +77,8 @@ public final class GuestAgentClient implements AutoCloseable {
     private GuestAgentClient(SocketTransport transport, Builder config) {
         this.config = config;
         this.name = config.name != null ? config.name : "qga " + transport.describe();
+        this.noReply.addAll(java.util.List.of("guest-shutdown", "guest-suspend-disk", "guest-suspend-ram",
+                "guest-suspend-hybrid"));
         this.session = new MessageSession(name, transport, config.maxMessageSize, config.commandTimeout.plusSeconds(30),
                 "qga-", true);
         session.start(new Rules());
@@ -136,13 +140,19 @@ public final class GuestAgentClient implements AutoCloseable {
      * @param command the command
      * @param arguments its arguments, or null
      * @param timeout the deadline for the reply
-     * @return the reply's {@code return} value
+     * @return the reply's {@code return} value; an empty object for a command that sends no reply on
+     *     success ({@code guest-shutdown}, {@code guest-suspend-*}, and what {@link #info()} reports)
+     *     once the timeout passed in silence
      * @throws GuestAgentUnsupportedException when this agent does not have or has disabled the command
      * @throws QmpCommandException when the agent answers with another error
      * @throws QmpTimeoutException when it does not answer in time
      * @throws QmpConnectionException when the connection is or gets closed
      */
     public JsonNode execute(String command, Map<String, ?> arguments, Duration timeout) {
+        if (noReply.contains(command)) {
+            executeExpectingNoReply(command, arguments, timeout);
+            return JsonCodec.object();
+        }
         ObjectNode request = message(command, arguments);
         ObjectNode reply = exchange(command, request, timeout, false);
         return interpret(command, request, reply);
@@ -177,9 +187,20 @@ public final class GuestAgentClient implements AutoCloseable {
         execute("guest-ping");
     }
 
-    /** @return {@code guest-info}: the agent's version and its commands, with enabled and success-response flags */
+    /**
+     * Also learns which commands send no reply on success ({@code success-response: false}), so that
+     * {@link #execute} treats their silence as success.
+     *
+     * @return {@code guest-info}: the agent's version and its commands, with enabled and success-response flags
+     */
     public JsonNode info() {
-        return execute("guest-info");
+        JsonNode info = execute("guest-info");
+        for (JsonNode c : info.path("supported_commands")) {
+            if (c.has("success-response") && !c.path("success-response").asBoolean(true)) {
+                noReply.add(c.path("name").asText());
+            }
+        }
+        return info;
     }
 
     // ---- typed helpers ----

@@ -126,6 +126,20 @@ class FakeGuestAgentTest {
     }
 
     @Test
+    void commandsWithoutSuccessResponseAreLearnedFromGuestInfo() {
+        agent.on("guest-info", Response.returns(Map.of("version", "9.9", "supported_commands", java.util.List.of(
+                Map.of("name", "guest-vendor-halt", "enabled", true, "success-response", false),
+                Map.of("name", "guest-ping", "enabled", true, "success-response", true)))));
+        agent.on("guest-vendor-halt", Response.stall());
+        try (GuestAgentClient ga = connect()) {
+            assertThrows(QmpTimeoutException.class, () -> ga.execute("guest-vendor-halt"), "unknown before info()");
+            ga.info();
+            assertTrue(ga.execute("guest-vendor-halt").isEmpty(), "silence is success once learned");
+            ga.ping();
+        }
+    }
+
+    @Test
     void noReplyCommandsSucceedOnSilenceAndFailOnAnError() {
         agent.on("guest-shutdown", Response.stall());
         agent.on("guest-suspend-ram", Response.error("GenericError", "suspend not supported"));
