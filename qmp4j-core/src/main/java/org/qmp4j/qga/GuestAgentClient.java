@@ -216,6 +216,32 @@ public final class GuestAgentClient implements AutoCloseable {
     public record ExecResult(Integer exitCode, Integer signal, byte[] stdout, byte[] stderr) {
     }
 
+    /** @return {@code guest-network-get-interfaces}: name, hardware address, IP addresses, statistics */
+    public JsonNode networkInterfaces() {
+        return execute("guest-network-get-interfaces");
+    }
+
+    /** @return {@code guest-get-osinfo}: kernel and distribution */
+    public JsonNode osinfo() {
+        return execute("guest-get-osinfo");
+    }
+
+    /** @return the guest's host name */
+    public String hostname() {
+        return execute("guest-get-host-name").path("host-name").asText();
+    }
+
+    /** @return {@code guest-get-users}: who is logged in, since when */
+    public JsonNode users() {
+        return execute("guest-get-users");
+    }
+
+    /** @return the guest's clock */
+    public java.time.Instant time() {
+        long ns = execute("guest-get-time").asLong();
+        return java.time.Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L);
+    }
+
     /** @return {@code thawed} or {@code frozen} */
     public String fsfreezeStatus() {
         return execute("guest-fsfreeze-status").asText();

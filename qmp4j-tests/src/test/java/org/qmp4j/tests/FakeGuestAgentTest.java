@@ -118,6 +118,17 @@ class FakeGuestAgentTest {
     }
 
     @Test
+    void anOldAgentWithoutTheDelimitedSyncGetsPlainGuestSync() {
+        agent.on("guest-sync-delimited", Response.error("CommandNotFound",
+                "The command guest-sync-delimited has not been found"));
+        agent.on("guest-sync", c -> Response.returns(c.arguments().path("id").asLong()));
+        try (GuestAgentClient ga = connect()) {
+            ga.ping();
+        }
+        assertTrue(agent.commands().stream().anyMatch(c -> c.name().equals("guest-sync")));
+    }
+
+    @Test
     void aChannelClosedMidReplyFailsTheCall() {
         agent.on("guest-get-osinfo", Response.disconnectMidReply());
         try (GuestAgentClient ga = connect()) {

@@ -127,6 +127,29 @@ class HostGuestAgentTest {
     }
 
     @Test
+    void theToolOnTheHostAgent() throws Exception {
+        Map<String, String> env = Map.of("QGA_CLIENT_ADDRESS", sock);
+        ToolProcess.Result ping = ToolProcess.run(env, null, "qemu-ga-client", "ping");
+        assertEquals(0, ping.exit(), ping::toString);
+        ToolProcess.Result ifconfig = ToolProcess.run(env, null, "qemu-ga-client", "ifconfig");
+        assertEquals(0, ifconfig.exit(), ifconfig::toString);
+        assertTrue(ifconfig.out().startsWith("lo:\n\tinet 127.0.0.1  netmask 255.0.0.0"), ifconfig::toString);
+        Path file = dir.resolve("cat.txt");
+        Files.write(file, new byte[] {'a', 0, (byte) 0xFF, '\n'});
+        ToolProcess.Result cat = ToolProcess.run(env, null, "qemu-ga-client", "cat", file.toString());
+        assertEquals(0, cat.exit(), cat::toString);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'a', 0, (byte) 0xFF, '\n'}, cat.outBytes(),
+                "cat is binary-safe and adds nothing");
+        ToolProcess.Result exec = ToolProcess.run(env, null, "qemu-ga-client", "exec", "--", "/bin/true");
+        assertEquals(1, exec.exit(), exec::toString);
+        assertTrue(exec.err().contains("has been disabled"), "the blocked exec is reported: " + exec);
+        ToolProcess.Result status = ToolProcess.run(env, null, "qemu-ga-client", "fsfreeze", "status");
+        assertEquals("thawed\n", status.out());
+        ToolProcess.Result noAddress = ToolProcess.run(Map.of(), null, "qemu-ga-client", "ping");
+        assertEquals(2, noAddress.exit(), noAddress::toString);
+    }
+
+    @Test
     void aDeadSocketIsAConnectionError() {
         assertInstanceOf(org.qmp4j.QmpConnectionException.class, assertThrows(RuntimeException.class,
                 () -> GuestAgentClient.connect(dir.resolve("none.sock").toString())));

@@ -18,10 +18,11 @@ final class ToolProcess {
      * What a tool did.
      *
      * @param exit its exit code
-     * @param out its stdout
+     * @param out its stdout (invalid UTF-8 replaced)
      * @param err its stderr
+     * @param outBytes its stdout, byte for byte
      */
-    record Result(int exit, String out, String err) {
+    record Result(int exit, String out, String err, byte[] outBytes) {
         @Override
         public String toString() {
             return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
@@ -53,7 +54,9 @@ final class ToolProcess {
                     p.destroyForcibly();
                     throw new AssertionError(tool + " did not finish within 120 s: " + Files.readString(err));
                 }
-                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+                byte[] raw = Files.readAllBytes(out);
+                return new Result(p.exitValue(), new String(raw, StandardCharsets.UTF_8),
+                        new String(Files.readAllBytes(err), StandardCharsets.UTF_8), raw);
             } finally {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);

@@ -129,7 +129,7 @@ public final class QemuGaClientTool extends Tool {
                 in.printJson(ga.fstrim(minimum), false);
                 return ExitCode.OK;
             case "ifconfig":
-                return ifconfig(ga.execute("guest-network-get-interfaces"), in);
+                return ifconfig(ga.networkInterfaces(), in);
             case "suspend":
                 expect(args, 1, "suspend disk|ram|hybrid");
                 if (!List.of("disk", "ram", "hybrid").contains(args.get(0))) {
@@ -260,27 +260,44 @@ public final class QemuGaClientTool extends Tool {
     }
 
     private static int simple(GuestAgentClient ga, String command, Invocation in) {
-        JsonNode r = ga.execute(switch (command) {
-            case "osinfo" -> "guest-get-osinfo";
-            case "hostname" -> "guest-get-host-name";
-            case "users" -> "guest-get-users";
-            default -> "guest-get-time";
-        });
-        if (in.json()) {
-            in.printJson(r, false);
-        } else if (command.equals("hostname")) {
-            in.out().println(r.path("host-name").asText());
-        } else if (command.equals("time")) {
-            long ns = r.asLong();
-            in.out().println(Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L));
-        } else if (command.equals("users")) {
-            for (JsonNode u : r) {
-                double t = u.path("login-time").asDouble();
-                in.out().println(u.path("user").asText() + (u.has("domain") ? "@" + u.path("domain").asText() : "")
-                        + "\t" + Instant.ofEpochMilli((long) (t * 1000)));
+        PrintStream out = in.out();
+        switch (command) {
+            case "hostname" -> {
+                String host = ga.hostname();
+                if (in.json()) {
+                    in.printJson(org.qmp4j.framing.JsonCodec.object().put("host-name", host), false);
+                } else {
+                    out.println(host);
+                }
             }
-        } else {
-            Json.flatten(r, in.out());
+            case "time" -> {
+                Instant t = ga.time();
+                if (in.json()) {
+                    in.printJson(org.qmp4j.framing.JsonCodec.object().put("time", t.toString()), false);
+                } else {
+                    out.println(t);
+                }
+            }
+            case "users" -> {
+                JsonNode users = ga.users();
+                if (in.json()) {
+                    in.printJson(users, false);
+                } else {
+                    for (JsonNode u : users) {
+                        double t = u.path("login-time").asDouble();
+                        out.println(u.path("user").asText() + (u.has("domain") ? "@" + u.path("domain").asText() : "")
+                                + "\t" + Instant.ofEpochMilli((long) (t * 1000)));
+                    }
+                }
+            }
+            default -> { // osinfo
+                JsonNode os = ga.osinfo();
+                if (in.json()) {
+                    in.printJson(os, false);
+                } else {
+                    Json.flatten(os, out);
+                }
+            }
         }
         return ExitCode.OK;
     }
