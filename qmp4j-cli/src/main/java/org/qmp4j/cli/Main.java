@@ -177,11 +177,7 @@ public final class Main {
      * @param tool a tool
      * @return every option it accepts, including the shared ones
      */
-    public static Options optionsOf(Tool tool) {
-        return options(tool);
-    }
-
-    static Options options(Tool tool) {
+    public static Options options(Tool tool) {
         Options o = new Options();
         tool.addOptions(o);
         if (tool.connects()) {

@@ -52,7 +52,7 @@ public final class CompletionTool extends Tool {
             }
             names.add(e.getKey());
             List<String> words = new ArrayList<>();
-            for (Option o : org.qmp4j.cli.Main.optionsOf(e.getValue().get()).getOptions()) {
+            for (Option o : org.qmp4j.cli.Main.options(e.getValue().get()).getOptions()) {
                 if (o.getLongOpt() != null) {
                     words.add("--" + o.getLongOpt());
                 }
