@@ -205,17 +205,6 @@ public final class GuestAgentClient implements AutoCloseable {
 
     // ---- typed helpers ----
 
-    /**
-     * What {@link #exec} returns.
-     *
-     * @param exitCode the process's exit code, or null when it was killed by a signal
-     * @param signal the signal that ended it, or null
-     * @param stdout what it wrote to stdout
-     * @param stderr what it wrote to stderr
-     */
-    public record ExecResult(Integer exitCode, Integer signal, byte[] stdout, byte[] stderr) {
-    }
-
     /** @return {@code guest-network-get-interfaces}: name, hardware address, IP addresses, statistics */
     public JsonNode networkInterfaces() {
         return execute("guest-network-get-interfaces");
@@ -265,123 +254,21 @@ public final class GuestAgentClient implements AutoCloseable {
         return execute("guest-fstrim", Map.of("minimum", minimum));
     }
 
-    /**
-     * Copies a guest file to {@code out} in chunks: memory stays bounded, bytes are not altered.
-     *
-     * @param guestPath the file in the guest
-     * @param out where the bytes go
-     * @param progress told the running total after each chunk (may be null)
-     * @return the number of bytes copied
-     * @throws QmpCommandException when the file cannot be opened or read
-     * @throws java.io.UncheckedIOException when {@code out} fails
-     */
-    public long readFile(String guestPath, java.io.OutputStream out, java.util.function.LongConsumer progress) {
-        long handle = execute("guest-file-open", Map.of("path", guestPath, "mode", "r")).asLong();
-        long total = 0;
-        try {
-            while (true) {
-                JsonNode chunk = execute("guest-file-read", Map.of("handle", handle, "count", FILE_CHUNK));
-                byte[] bytes = java.util.Base64.getDecoder().decode(chunk.path("buf-b64").asText());
-                out.write(bytes);
-                total += bytes.length;
-                if (progress != null) {
-                    progress.accept(total);
-                }
-                if (chunk.path("eof").asBoolean() || bytes.length == 0) {
-                    return total;
-                }
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } finally {
-            closeQuietly(handle);
-        }
+    /** @return file transfer to and from the guest, in bounded chunks */
+    public GuestFiles files() {
+        return new GuestFiles(this);
     }
 
     /**
-     * Copies {@code in} to a guest file (created or truncated) in chunks.
-     *
-     * @param in the bytes
-     * @param guestPath the file in the guest
-     * @param progress told the running total after each chunk (may be null)
-     * @return the number of bytes written
-     * @throws QmpCommandException when the file cannot be opened or written
-     * @throws java.io.UncheckedIOException when {@code in} fails
-     */
-    public long writeFile(java.io.InputStream in, String guestPath, java.util.function.LongConsumer progress) {
-        long handle = execute("guest-file-open", Map.of("path", guestPath, "mode", "w")).asLong();
-        long total = 0;
-        byte[] buf = new byte[FILE_CHUNK];
-        try {
-            int n;
-            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
-                String b64 = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf, n));
-                long written = execute("guest-file-write", Map.of("handle", handle, "buf-b64", b64)).path("count").asLong();
-                if (written != n) {
-                    throw new QmpProtocolException(name + ": short write to " + guestPath + ": " + written + " of " + n);
-                }
-                total += n;
-                if (progress != null) {
-                    progress.accept(total);
-                }
-            }
-            execute("guest-file-flush", Map.of("handle", handle));
-            return total;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } finally {
-            closeQuietly(handle);
-        }
-    }
-
-    private void closeQuietly(long handle) {
-        try {
-            execute("guest-file-close", Map.of("handle", handle));
-        } catch (QmpException e) {
-            LOG.debug("{}: closing guest file handle {} failed: {}", name, handle, e.getMessage());
-        }
-    }
-
-    /**
-     * Runs a program in the guest ({@code guest-exec}) and waits for it ({@code guest-exec-status},
-     * polled), with its output captured.
+     * Runs a program in the guest and waits for it, output captured (see {@link GuestExec}).
      *
      * @param argv the program and its arguments
      * @param timeout how long the program may run
      * @return its exit code (or signal) and output
      * @throws QmpTimeoutException when it does not finish in time (it keeps running in the guest)
      */
-    public ExecResult exec(java.util.List<String> argv, Duration timeout) {
-        if (argv.isEmpty()) {
-            throw new IllegalArgumentException("no program to run");
-        }
-        Map<String, Object> args = new java.util.LinkedHashMap<>();
-        args.put("path", argv.get(0));
-        args.put("arg", argv.subList(1, argv.size()));
-        args.put("capture-output", true);
-        long pid = execute("guest-exec", args).path("pid").asLong();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = 10;
-        while (true) {
-            JsonNode st = execute("guest-exec-status", Map.of("pid", pid));
-            if (st.path("exited").asBoolean()) {
-                java.util.Base64.Decoder b64 = java.util.Base64.getDecoder();
-                return new ExecResult(st.has("exitcode") ? st.path("exitcode").asInt() : null,
-                        st.has("signal") ? st.path("signal").asInt() : null,
-                        b64.decode(st.path("out-data").asText("")), b64.decode(st.path("err-data").asText("")));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout,
-                        name + ": guest process " + pid + " (" + argv.get(0) + ") still running");
-            }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new QmpException(name + ": interrupted while waiting for guest process " + pid, e);
-            }
-            pause = Math.min(200, pause * 2);
-        }
+    public GuestExec.Result exec(java.util.List<String> argv, Duration timeout) {
+        return GuestExec.run(this, argv, timeout);
     }
 
     /**
@@ -401,9 +288,6 @@ public final class GuestAgentClient implements AutoCloseable {
     public void suspend(String mode) {
         executeExpectingNoReply("guest-suspend-" + mode, null, config.commandTimeout);
     }
-
-    /** Chunk for file transfers: 1 MiB of data, about 1.4 MB of base64 per message. */
-    private static final int FILE_CHUNK = 1 << 20;
 
     /**
      * Resynchronises now, whether or not it is needed: 0xFF, then guest-sync-delimited.

@@ -112,7 +112,7 @@ public final class QemuGaClientTool extends Tool {
             case "cat":
                 expect(args, 1, "cat FILE");
                 OutputStream raw = new BufferedOutputStream(out);
-                ga.readFile(args.get(0), raw, null);
+                ga.files().read(args.get(0), raw, null);
                 raw.flush();
                 return ExitCode.OK;
             case "fsfreeze":
@@ -152,7 +152,7 @@ public final class QemuGaClientTool extends Tool {
             case "get":
                 expect(args, 2, "get GUEST_PATH LOCAL_PATH");
                 try (OutputStream file = Files.newOutputStream(Path.of(args.get(1)))) {
-                    long n = ga.readFile(args.get(0), file, progress(in, "get " + args.get(0), -1));
+                    long n = ga.files().read(args.get(0), file, progress(in, "get " + args.get(0), -1));
                     done(in, n);
                 }
                 return ExitCode.OK;
@@ -160,7 +160,7 @@ public final class QemuGaClientTool extends Tool {
                 expect(args, 2, "put LOCAL_PATH GUEST_PATH");
                 Path local = Path.of(args.get(0));
                 try (InputStream file = Files.newInputStream(local)) {
-                    long n = ga.writeFile(file, args.get(1), progress(in, "put " + args.get(1), Files.size(local)));
+                    long n = ga.files().write(file, args.get(1), progress(in, "put " + args.get(1), Files.size(local)));
                     done(in, n);
                 }
                 return ExitCode.OK;
@@ -235,7 +235,7 @@ public final class QemuGaClientTool extends Tool {
         if (rest.isEmpty()) {
             throw new UsageException("exec needs a program: exec [--timeout S] -- CMD ARGS...");
         }
-        GuestAgentClient.ExecResult r = ga.exec(rest, limit);
+        org.qmp4j.qga.GuestExec.Result r = ga.exec(rest, limit);
         if (in.json()) {
             var o = org.qmp4j.framing.JsonCodec.object();
             if (r.exitCode() != null) {
