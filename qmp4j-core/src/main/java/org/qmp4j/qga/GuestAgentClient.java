@@ -171,6 +171,10 @@ public final class GuestAgentClient implements AutoCloseable {
      */
     public void executeExpectingNoReply(String command, Map<String, ?> arguments, Duration wait) {
         ObjectNode request = message(command, arguments);
+        if (!session.isOpen()) { // a closed channel only means success once the command was sent
+            throw new QmpConnectionException(name + ": connection closed; " + command + " was not sent",
+                    session.closeCause());
+        }
         ObjectNode reply;
         try {
             reply = exchange(command, request, wait, true);
