@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.qmp4j.framing.JsonCodec;
 import org.qmp4j.session.MessageSession;
+import org.qmp4j.session.Requests;
 import org.qmp4j.session.Threads;
 import org.qmp4j.transport.Address;
 import org.qmp4j.transport.SocketListener;
@@ -108,6 +109,11 @@ public final class QmpClient implements AutoCloseable {
     /** @return true until the connection is closed or lost */
     public boolean isOpen() {
         return session.isOpen();
+    }
+
+    /** @return why the connection ended, or null while it is open */
+    public QmpException closeCause() {
+        return session.closeCause();
     }
 
     /** @return the default deadline of each command */
@@ -255,16 +261,7 @@ public final class QmpClient implements AutoCloseable {
     }
 
     private static ObjectNode message(String verb, String command, Map<String, ?> arguments) {
-        if (command == null || command.isBlank()) {
-            throw new IllegalArgumentException("command name is empty");
-        }
-        ObjectNode m = JsonCodec.object();
-        m.put(verb, command);
-        ObjectNode args = JsonCodec.toObject(arguments);
-        if (args != null) {
-            m.set("arguments", args);
-        }
-        return m;
+        return Requests.command(verb, command, arguments);
     }
 
     private JsonNode await(String verb, String command, Map<String, ?> arguments, Duration timeout) {
@@ -330,16 +327,7 @@ public final class QmpClient implements AutoCloseable {
     }
 
     private static JsonNode interpret(String command, ObjectNode request, ObjectNode reply) {
-        JsonNode ret = reply.get("return");
-        if (ret != null) {
-            return ret;
-        }
-        JsonNode error = reply.get("error");
-        if (error != null) {
-            throw new QmpCommandException(error.path("class").asText("GenericError"), error.path("desc").asText(""),
-                    command, request);
-        }
-        throw new QmpProtocolException("reply to " + command + " has neither 'return' nor 'error': " + reply);
+        return Requests.returnValue(command, request, reply, QmpCommandException::new);
     }
 
     /** Duration to nanoseconds, saturating instead of overflowing for absurdly long timeouts. */

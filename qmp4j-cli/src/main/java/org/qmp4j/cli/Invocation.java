@@ -110,15 +110,16 @@ public final class Invocation implements AutoCloseable {
             return client;
         }
         QmpClient.Builder b = QmpClient.builder().connectTimeout(timeout).commandTimeout(timeout)
-                .negotiate(negotiate).awaitGreeting(greeting).name(tool.name());
+                .negotiate(negotiate).awaitGreeting(greeting);
         if (line.hasOption("launch")) {
             if (line.hasOption("socket")) {
                 throw new UsageException("--launch and --socket exclude each other");
             }
-            qemu = QemuProcess.builder().client(b).start();
+            qemu = QemuProcess.builder().client(b.name("qemu")).start();
             client = qemu.client();
         } else {
-            client = b.address(address()).connect();
+            String address = address();
+            client = b.address(address).name(address).connect();
         }
         return client;
     }

@@ -21,6 +21,7 @@ import org.qmp4j.QmpProtocolException;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.framing.JsonCodec;
 import org.qmp4j.session.MessageSession;
+import org.qmp4j.session.Requests;
 import org.qmp4j.transport.Address;
 import org.qmp4j.transport.SocketTransport;
 import org.slf4j.Logger;
@@ -315,17 +316,8 @@ public final class GuestAgentClient implements AutoCloseable {
 
     // ---- the wire ----
 
-    private ObjectNode message(String command, Map<String, ?> arguments) {
-        if (command == null || command.isBlank()) {
-            throw new IllegalArgumentException("command name is empty");
-        }
-        ObjectNode m = JsonCodec.object();
-        m.put("execute", command);
-        ObjectNode args = JsonCodec.toObject(arguments);
-        if (args != null) {
-            m.set("arguments", args);
-        }
-        return m;
+    private static ObjectNode message(String command, Map<String, ?> arguments) {
+        return Requests.command("execute", command, arguments);
     }
 
     /** Sends and waits; null on timeout when {@code silenceIsSuccess}. */
@@ -441,21 +433,10 @@ public final class GuestAgentClient implements AutoCloseable {
     }
 
     private static JsonNode interpret(String command, ObjectNode request, ObjectNode reply) {
-        JsonNode ret = reply.get("return");
-        if (ret != null) {
-            return ret;
-        }
-        JsonNode error = reply.get("error");
-        if (error != null) {
-            String cls = error.path("class").asText("GenericError");
-            String desc = error.path("desc").asText("");
-            if (cls.equals("CommandNotFound") || cls.equals("CommandDisabled")
-                    || desc.contains("has been disabled") || desc.contains("has not been found")) {
-                throw new GuestAgentUnsupportedException(cls, desc, command, request);
-            }
-            throw new QmpCommandException(cls, desc, command, request);
-        }
-        throw new QmpProtocolException("reply to " + command + " has neither 'return' nor 'error': " + reply);
+        return Requests.returnValue(command, request, reply, (cls, desc, cmd, req) ->
+                cls.equals("CommandNotFound") || cls.equals("CommandDisabled") || desc.contains("has been disabled")
+                        ? new GuestAgentUnsupportedException(cls, desc, cmd, req)
+                        : new QmpCommandException(cls, desc, cmd, req));
     }
 
     /** The agent's rules: no ids, sync replies by their value, stale output dropped. Reader thread. */

@@ -138,10 +138,7 @@ public final class Qom {
                 for (JsonNode p : reply.path(i).path("properties")) {
                     Property prop = new Property(p.path("name").asText(), p.path("type").asText());
                     if (prop.isChild()) {
-                        String child = QomPath.join(b.path, prop.name());
-                        nodes.put(child, new Builder(child));
-                        b.children.add(child);
-                        next.add(child);
+                        next.add(b.child(prop, nodes));
                     } else {
                         JsonNode v = p.get("value");
                         b.values.add(new Value(prop.name(), prop.type(), v, v == null ? "value not available" : null));
@@ -185,10 +182,7 @@ public final class Qom {
                 }
                 for (Property prop : props) {
                     if (prop.isChild()) {
-                        String child = QomPath.join(b.path, prop.name());
-                        nodes.put(child, new Builder(child));
-                        b.children.add(child);
-                        next.add(child);
+                        next.add(b.child(prop, nodes));
                     } else {
                         gets.add(qmp.executeAsync("qom-get", Map.of("path", b.path, "property", prop.name())));
                         pending.add(new Object[] {b, prop});
@@ -233,6 +227,14 @@ public final class Qom {
 
         Builder(String path) {
             this.path = path;
+        }
+
+        /** Registers a child object and returns its path. */
+        String child(Property prop, Map<String, Builder> all) {
+            String child = QomPath.join(path, prop.name());
+            all.put(child, new Builder(child));
+            children.add(child);
+            return child;
         }
 
         Node build(Map<String, Builder> all) {

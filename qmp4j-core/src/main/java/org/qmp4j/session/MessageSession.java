@@ -343,7 +343,7 @@ public final class MessageSession implements AutoCloseable {
                 buffer.clear();
                 int n = transport.read(buffer);
                 if (n < 0) {
-                    fail(new QmpConnectionException(name + ": connection closed by " + transport.describe()));
+                    fail(new QmpConnectionException(name + ": connection closed by the peer"));
                     return;
                 }
                 try {

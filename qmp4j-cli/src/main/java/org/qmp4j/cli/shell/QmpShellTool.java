@@ -126,30 +126,37 @@ public final class QmpShellTool extends Tool {
                 .build();
         terminal.handle(Terminal.Signal.INT, s -> session.cancel());
         banner(in, qmp, session, terminal);
-        Thread events = Threads.newThread("qmp-shell events", () -> printEvents(qmp, reader));
+        Thread events = Threads.newThread("qmp-shell events", () -> printEvents(qmp, reader, terminal));
         events.setDaemon(true);
         events.start();
         try {
             while (true) {
-                String line;
+                String line = null;
                 try {
                     line = reader.readLine(session.prompt());
                 } catch (UserInterruptException e) {
-                    continue; // Ctrl-C: drop the line
+                    // Ctrl-C drops the line; the events thread also raises it when the connection ends
                 } catch (EndOfFileException e) {
                     terminal.writer().println();
                     return ExitCode.OK;
                 }
-                try {
-                    session.handle(line);
-                } catch (QmpConnectionException e) {
-                    return Main.report(name(), e, false, in.err());
-                } catch (QmpException e) {
-                    in.err().println(name() + ": " + e.getMessage());
+                if (line != null && qmp.isOpen()) {
+                    try {
+                        session.handle(line);
+                    } catch (QmpConnectionException e) {
+                        return Main.report(name(), e, false, in.err());
+                    } catch (QmpException e) {
+                        in.err().println(name() + ": " + e.getMessage());
+                    }
                 }
                 if (!qmp.isOpen()) {
-                    terminal.writer().println("Disconnected");
-                    return ExitCode.OK;
+                    if (session.quitSent()) {
+                        terminal.writer().println("Disconnected");
+                        return ExitCode.OK;
+                    }
+                    QmpException cause = qmp.closeCause();
+                    return Main.report(name(), cause != null ? cause : new QmpConnectionException("connection lost"),
+                            false, in.err());
                 }
             }
         } finally {
@@ -179,7 +186,7 @@ public final class QmpShellTool extends Tool {
         w.flush();
     }
 
-    private static void printEvents(QmpClient qmp, LineReader reader) {
+    private static void printEvents(QmpClient qmp, LineReader reader, Terminal terminal) {
         try {
             while (qmp.isOpen()) {
                 QmpEvent e = qmp.events().poll(Duration.ofSeconds(1));
@@ -188,7 +195,8 @@ public final class QmpShellTool extends Tool {
                 }
             }
         } catch (QmpException ended) {
-            // the connection closed; the main loop reports it
+            // the connection closed: fall through and wake the prompt
         }
+        terminal.raise(Terminal.Signal.INT); // readLine returns, and the loop sees the connection is gone
     }
 }

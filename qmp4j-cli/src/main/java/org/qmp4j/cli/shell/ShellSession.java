@@ -59,6 +59,7 @@ final class ShellSession implements AutoCloseable {
     private List<ObjectNode> transaction; // null outside transaction mode
     private int cpu;
     private volatile CompletableFuture<JsonNode> running;
+    private volatile boolean quitSent;
 
     ShellSession(QmpClient qmp, Commands commands, PrintStream out, PrintStream err, boolean hmp, boolean pretty,
             boolean verbose, Path logFile, Duration timeout) throws IOException {
@@ -88,6 +89,11 @@ final class ShellSession implements AutoCloseable {
 
     boolean hmp() {
         return hmp;
+    }
+
+    /** @return true once {@code quit} (or HMP's {@code quit}/{@code q}) was sent: a disconnect is then expected */
+    boolean quitSent() {
+        return quitSent;
     }
 
     /** Stops waiting for the running command (Ctrl-C). QEMU may still carry it out. */
@@ -243,6 +249,8 @@ final class ShellSession implements AutoCloseable {
 
     /** Sends, waits (Ctrl-C stops waiting), and returns the reply as {"return": ...} or {"error": ...}. */
     private JsonNode exchange(String command, ObjectNode args, boolean oob) {
+        String hmpLine = args == null ? "" : args.path("command-line").asText("").strip();
+        quitSent |= command.equals("quit") || hmpLine.equals("quit") || hmpLine.equals("q");
         ObjectNode request = JsonCodec.object();
         request.put(oob ? "exec-oob" : "execute", command);
         if (args != null) {
