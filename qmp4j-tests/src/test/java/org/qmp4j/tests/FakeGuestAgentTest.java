@@ -85,12 +85,12 @@ class FakeGuestAgentTest {
             return Response.bytes(delimited(c.arguments().path("id").asLong()));
         });
         // The first get-time never answers in time; its late reply comes while the next call waits.
-        agent.once("guest-get-time", Response.delay(Duration.ofMillis(800), Response.returns(111)));
+        agent.once("guest-get-time", Response.delay(Duration.ofMillis(2500), Response.returns(111)));
         agent.on("guest-get-time", Response.returns(222));
         try (GuestAgentClient ga = connect()) {
             QmpTimeoutException t = assertThrows(QmpTimeoutException.class, () -> ga.execute("guest-get-time"));
             assertEquals(QmpTimeoutException.Phase.COMMAND, t.phase());
-            assertEquals(222, ga.execute("guest-get-time", null, Duration.ofSeconds(5)).asInt(),
+            assertEquals(222, ga.execute("guest-get-time", null, Duration.ofSeconds(10)).asInt(),
                     "the late reply (111) never reaches a caller");
             assertEquals(2, syncs.get(), "one sync at connect, one after the timeout");
         }

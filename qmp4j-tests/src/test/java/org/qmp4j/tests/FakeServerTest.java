@@ -210,7 +210,7 @@ class FakeServerTest {
     @Test
     void repliesAreMatchedByIdNotByOrder() throws Exception {
         FakeQmpServer s = server();
-        s.on("slow", Response.delay(Duration.ofMillis(300), Response.returns("slow")));
+        s.on("slow", Response.delay(Duration.ofMillis(2000), Response.returns("slow"))); // margin for a loaded machine
         s.on("fast", Response.returns("fast"));
         QmpClient qmp = connect(s);
         CompletableFuture<JsonNode> slow = qmp.executeAsync("slow", null);
