@@ -150,6 +150,18 @@ class HostGuestAgentTest {
     }
 
     @Test
+    void qmpShellWithoutNegotiationTalksToTheAgent() {
+        // qmp-shell -N: no greeting, no qmp_capabilities; completion names come from guest-info.
+        ToolProcess.Result r = ToolProcess.run(Map.of(), "guest-ping\nguest-get-osinfo\nguest-exec path=/bin/true\n",
+                "qmp-shell", "-N", sock);
+        assertEquals(0, r.exit(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertEquals("{\"return\":{}}", lines.get(0), r::toString);
+        assertTrue(lines.get(1).contains("\"id\":\"debian\""), r::toString);
+        assertTrue(lines.get(2).contains("\"error\"") && lines.get(2).contains("disabled"), r::toString);
+    }
+
+    @Test
     void aDeadSocketIsAConnectionError() {
         assertInstanceOf(org.qmp4j.QmpConnectionException.class, assertThrows(RuntimeException.class,
                 () -> GuestAgentClient.connect(dir.resolve("none.sock").toString())));
