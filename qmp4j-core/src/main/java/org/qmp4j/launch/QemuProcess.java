@@ -48,6 +48,7 @@ public final class QemuProcess implements AutoCloseable {
     private final Path stderrFile;
     private final Duration shutdownTimeout;
     private final QmpClient client;
+    private final Thread exitHook = new Thread(this::close, "qmp4j-qemu-shutdown");
     private boolean closed;
 
     private QemuProcess(Process process, Path directory, Path socket, Path stderrFile, Duration shutdownTimeout,
@@ -58,6 +59,8 @@ public final class QemuProcess implements AutoCloseable {
         this.stderrFile = stderrFile;
         this.shutdownTimeout = shutdownTimeout;
         this.client = client;
+        // A throwaway QEMU must not outlive the JVM that started it (Ctrl-C, SIGTERM, System.exit).
+        Runtime.getRuntime().addShutdownHook(exitHook);
     }
 
     /**
@@ -128,6 +131,13 @@ public final class QemuProcess implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        if (Thread.currentThread() != exitHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting and the hook runs anyway; closing twice is harmless
+            }
         }
         try {
             if (process.isAlive()) {

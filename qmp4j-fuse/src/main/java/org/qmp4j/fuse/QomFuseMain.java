@@ -87,8 +87,8 @@ public final class QomFuseMain {
         QomFuse fuse = new QomFuse(new QomFileSystem(qmp, Duration.ofMillis((long) (ttl * 1000)), readOnly));
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            fuse.umount(); // Ctrl-C or SIGTERM: never leave the mount behind
             stop.countDown();
+            fuse.umount(); // Ctrl-C or SIGTERM: never leave the mount behind (QemuProcess quits its QEMU itself)
         }));
         try {
             List<String> opts = new ArrayList<>(fuseOpts);

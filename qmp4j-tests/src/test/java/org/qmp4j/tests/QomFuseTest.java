@@ -151,6 +151,50 @@ class QomFuseTest {
     }
 
     @Test
+    void aStaleMountIsReportedWithTheCommandToClearIt() throws Exception {
+        fuse.destroyForcibly(); // SIGKILL: no chance to unmount
+        assertTrue(fuse.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(mounted(), "SIGKILL leaves the mount behind");
+        ToolProcess.Result again = ToolProcess.run(Map.of(), null, "qom-fuse", "-s", "/nonexistent.sock", mnt.toString());
+        assertEquals(1, again.exit(), again::toString);
+        assertTrue(again.err().contains("stale mount") && again.err().contains("fusermount -u " + mnt), again::toString);
+    }
+
+    @Test
+    void launchMountsAThrowawayQemu() throws Exception {
+        Path other = Files.createDirectory(dir.resolve("launched"));
+        Set<Long> qemusBefore = qemuPids();
+        Process p = new ProcessBuilder(ToolProcess.ROOT.resolve("bin/qom-fuse").toString(), "--launch", "--read-only",
+                other.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("launch.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(dir.resolve("launch.log")).contains("mounted") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.readString(other.resolve("machine/type")).contains("q35"));
+            IOException readOnly = assertThrows(IOException.class,
+                    () -> Files.writeString(other.resolve("machine/graphics"), "false"));
+            assertTrue(readOnly.getMessage().contains("Read-only") || readOnly.getMessage().contains("denied"),
+                    readOnly.toString());
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertFalse(Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.contains(" " + other + " ")));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!qemusBefore.containsAll(qemuPids()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(qemusBefore, qemuPids(), "the throwaway QEMU was shut down too");
+    }
+
+    private static Set<Long> qemuPids() {
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().command().map(c -> c.endsWith("qemu-system-x86_64")).orElse(false))
+                .map(ProcessHandle::pid).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
     void killingQemuTakesTheMountAway() throws Exception {
         qemu.kill();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
