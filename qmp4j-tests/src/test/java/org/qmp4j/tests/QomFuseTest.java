@@ -37,7 +37,8 @@ class QomFuseTest {
         String sock = dir.resolve("fuse.sock").toString();
         qemu = QemuProcess.builder().addArgs("-qmp", "unix:" + sock + ",server=on,wait=off").start();
         qmp = qemu.client();
-        fuse = new ProcessBuilder(ToolProcess.ROOT.resolve("bin/qom-fuse").toString(), "-s", sock, mnt.toString())
+        fuse = new ProcessBuilder(ToolProcess.ROOT.resolve("bin/qom-fuse").toString(), "-s", sock,
+                "-o", "default_permissions", mnt.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("fuse.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!(mounted() && log().contains("mounted")) && System.nanoTime() < deadline && fuse.isAlive()) {
@@ -45,6 +46,9 @@ class QomFuseTest {
         }
         assertTrue(mounted(), () -> "not mounted: " + log());
         assertTrue(log().contains("mounted"), this::log);
+        String line = Files.readAllLines(Path.of("/proc/mounts")).stream().filter(l -> l.contains(" " + mnt + " "))
+                .findFirst().orElse("");
+        assertTrue(line.contains("default_permissions"), "-o reaches FUSE: " + line);
     }
 
     @AfterEach
