@@ -29,14 +29,7 @@ public final class Invocation implements AutoCloseable {
         this.err = err;
         double seconds = tool.defaultTimeoutSeconds();
         if (line.hasOption("timeout")) {
-            try {
-                seconds = Double.parseDouble(line.getOptionValue("timeout"));
-            } catch (NumberFormatException e) {
-                throw new UsageException("--timeout needs a number of seconds, got '" + line.getOptionValue("timeout") + "'");
-            }
-            if (!(seconds > 0)) {
-                throw new UsageException("--timeout must be positive");
-            }
+            seconds = Values.positiveSeconds(line.getOptionValue("timeout"), "--timeout");
         }
         this.timeout = Duration.ofMillis((long) (seconds * 1000));
     }

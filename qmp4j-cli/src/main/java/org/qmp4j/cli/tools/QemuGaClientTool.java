@@ -22,6 +22,7 @@ import org.qmp4j.cli.Json;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.UsageException;
+import org.qmp4j.cli.Values;
 import org.qmp4j.qga.GuestAgentClient;
 
 /** {@code qemu-ga-client COMMAND [ARGS]}: the guest agent from the command line, as QEMU's tool. */
@@ -87,9 +88,9 @@ public final class QemuGaClientTool extends Tool {
         if (address == null || address.isBlank()) {
             throw new UsageException("address is not specified: use --address or set QGA_CLIENT_ADDRESS");
         }
-        double wait = in.line().hasOption("wait") ? seconds(in.line().getOptionValue("wait"), "--wait") : 0;
+        double wait = in.line().hasOption("wait") ? Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait") : 0;
         Duration timeout = command.equals("ping") && !args.isEmpty()
-                ? Duration.ofMillis((long) (seconds(args.get(0), "ping's TIMEOUT") * 1000)) : in.timeout();
+                ? Duration.ofMillis((long) (Values.positiveSeconds(args.get(0), "ping's TIMEOUT") * 1000)) : in.timeout();
         try (GuestAgentClient ga = GuestAgentClient.builder().address(address).name(name()).commandTimeout(timeout)
                 .waitForAgent(Duration.ofMillis((long) (wait * 1000))).connect()) {
             return run(ga, command, args, in, timeout);
@@ -223,7 +224,7 @@ public final class QemuGaClientTool extends Tool {
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty() && !rest.get(0).equals("--")) {
             if (rest.get(0).equals("--timeout") && rest.size() > 1) {
-                limit = Duration.ofMillis((long) (seconds(rest.get(1), "exec --timeout") * 1000));
+                limit = Duration.ofMillis((long) (Values.positiveSeconds(rest.get(1), "exec --timeout") * 1000));
                 rest = new ArrayList<>(rest.subList(2, rest.size()));
             } else {
                 break;
@@ -320,18 +321,6 @@ public final class QemuGaClientTool extends Tool {
         if (args.size() != n) {
             throw new UsageException("usage: " + usage);
         }
-    }
-
-    private static double seconds(String text, String what) {
-        try {
-            double d = Double.parseDouble(text);
-            if (d > 0) {
-                return d;
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through
-        }
-        throw new UsageException(what + " needs a positive number of seconds, got '" + text + "'");
     }
 
     private static String seconds(Duration d) {

@@ -14,6 +14,7 @@ import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
+import org.qmp4j.cli.Values;
 import org.qmp4j.framing.JsonCodec;
 import org.qmp4j.schema.QmpSchema;
 
@@ -69,9 +70,9 @@ public final class QmpEventsTool extends Tool {
                 throw new UsageException("bad --regex: " + e.getDescription());
             }
         }
-        long count = in.line().hasOption("count") ? positive(in.line().getOptionValue("count"), "--count") : Long.MAX_VALUE;
+        long count = in.line().hasOption("count") ? Values.positiveInteger(in.line().getOptionValue("count"), "--count") : Long.MAX_VALUE;
         long deadline = in.line().hasOption("wait")
-                ? System.nanoTime() + (long) (positiveSeconds(in.line().getOptionValue("wait")) * 1e9)
+                ? System.nanoTime() + (long) (Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait") * 1e9)
                 : Long.MAX_VALUE;
         EventSubscription events = qmp.events();
         long seen = 0;
@@ -127,29 +128,5 @@ public final class QmpEventsTool extends Tool {
                 in.out().println("  " + m.name() + (m.optional() ? " (optional)" : "") + ": " + schema.describe(m.type()));
             }
         }
-    }
-
-    private static long positive(String text, String what) {
-        try {
-            long n = Long.parseLong(text);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through to the usage error
-        }
-        throw new UsageException(what + " needs a positive integer, got '" + text + "'");
-    }
-
-    private static double positiveSeconds(String text) {
-        try {
-            double d = Double.parseDouble(text);
-            if (d > 0) {
-                return d;
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through to the usage error
-        }
-        throw new UsageException("--wait needs a positive number of seconds, got '" + text + "'");
     }
 }
