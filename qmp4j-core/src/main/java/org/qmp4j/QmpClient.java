@@ -3,7 +3,6 @@ package org.qmp4j;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -277,7 +276,7 @@ public final class QmpClient implements AutoCloseable {
             }
             reply = call.reply().join(); // the reply (or the failure) is being delivered right now
         } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
+            throw Requests.failure(e.getCause());
         } catch (InterruptedException e) {
             session.forget(call);
             Thread.currentThread().interrupt();
@@ -335,13 +334,6 @@ public final class QmpClient implements AutoCloseable {
         return d.compareTo(MAX_WAIT) > 0 ? MAX_WAIT.toNanos() : Math.max(0, d.toNanos());
     }
 
-    private static RuntimeException rethrow(Throwable cause) {
-        if (cause instanceof RuntimeException r) {
-            return r;
-        }
-        return new QmpException(String.valueOf(cause), cause);
-    }
-
     // ---- connection set-up ----
 
     private static QmpClient establish(Transport transport, Builder config, long deadlineNanos) {
@@ -396,7 +388,7 @@ public final class QmpClient implements AutoCloseable {
             if (c instanceof QmpConnectionException && c.getCause() instanceof QmpException root) {
                 throw root;
             }
-            throw rethrow(c);
+            throw Requests.failure(c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QmpException(what + ": interrupted", e);
@@ -587,15 +579,7 @@ public final class QmpClient implements AutoCloseable {
             Builder config = new Builder(this);
             Address target = config.requireAddress();
             long deadline = System.nanoTime() + config.connectTimeout.toNanos();
-            SocketTransport transport;
-            try {
-                transport = SocketTransport.connect(target, config.connectTimeout);
-            } catch (SocketTimeoutException e) {
-                throw new QmpTimeoutException(QmpTimeoutException.Phase.CONNECT, config.connectTimeout, "connect to " + target);
-            } catch (IOException e) {
-                throw new QmpConnectionException("cannot connect to " + target + ": " + e.getMessage(), e);
-            }
-            return establish(transport, config, deadline);
+            return establish(SocketTransport.open(target, config.connectTimeout), config, deadline);
         }
 
         /**

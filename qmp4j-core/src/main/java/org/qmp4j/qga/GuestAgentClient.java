@@ -2,8 +2,6 @@ package org.qmp4j.qga;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
@@ -346,7 +344,7 @@ public final class GuestAgentClient implements AutoCloseable {
                 }
                 throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout, name + ": " + command);
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof QmpException q ? q : new QmpException(String.valueOf(e.getCause()), e.getCause());
+                throw Requests.failure(e.getCause());
             } catch (InterruptedException e) {
                 synchronized (state) {
                     current = null;
@@ -425,7 +423,7 @@ public final class GuestAgentClient implements AutoCloseable {
             throw new QmpTimeoutException(QmpTimeoutException.Phase.SYNC, allowed,
                     name + ": the agent did not answer guest-sync (is it running in the guest?)");
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof QmpException q ? q : new QmpException(String.valueOf(e.getCause()), e.getCause());
+            throw Requests.failure(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QmpException(name + ": interrupted while synchronising", e);
@@ -626,15 +624,7 @@ public final class GuestAgentClient implements AutoCloseable {
         }
 
         private GuestAgentClient connectOnce() {
-            SocketTransport transport;
-            try {
-                transport = SocketTransport.connect(address, connectTimeout);
-            } catch (SocketTimeoutException e) {
-                throw new QmpTimeoutException(QmpTimeoutException.Phase.CONNECT, connectTimeout, "connect to " + address);
-            } catch (IOException e) {
-                throw new QmpConnectionException("cannot connect to " + address + ": " + e.getMessage(), e);
-            }
-            GuestAgentClient client = new GuestAgentClient(transport, this);
+            GuestAgentClient client = new GuestAgentClient(SocketTransport.open(address, connectTimeout), this);
             try {
                 Duration syncTime = waitForAgent.isZero() ? connectTimeout
                         : Duration.ofSeconds(2).compareTo(connectTimeout) < 0 ? Duration.ofSeconds(2) : connectTimeout;

@@ -217,7 +217,8 @@ public final class Qom {
     }
 
     private static QmpException unwrap(CompletionException e) {
-        return e.getCause() instanceof QmpException q ? q : new QmpException(String.valueOf(e.getCause()), e.getCause());
+        RuntimeException r = org.qmp4j.session.Requests.failure(e.getCause());
+        return r instanceof QmpException q ? q : new QmpException(String.valueOf(r), r);
     }
 
     private static final class Builder {

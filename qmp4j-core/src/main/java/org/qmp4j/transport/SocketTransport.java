@@ -69,6 +69,26 @@ public final class SocketTransport implements Transport {
         }
     }
 
+    /**
+     * {@link #connect}, with failures as qmp4j exceptions: what clients call.
+     *
+     * @param address where to connect
+     * @param timeout how long the connect itself may take
+     * @return the connected transport
+     * @throws org.qmp4j.QmpTimeoutException when the deadline passes
+     * @throws org.qmp4j.QmpConnectionException when refused, missing, or failing otherwise
+     */
+    public static SocketTransport open(Address address, Duration timeout) {
+        try {
+            return connect(address, timeout);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new org.qmp4j.QmpTimeoutException(org.qmp4j.QmpTimeoutException.Phase.CONNECT, timeout,
+                    "connect to " + address);
+        } catch (IOException e) {
+            throw new org.qmp4j.QmpConnectionException("cannot connect to " + address + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public int read(ByteBuffer dst) throws IOException {
         return channel.read(dst);
