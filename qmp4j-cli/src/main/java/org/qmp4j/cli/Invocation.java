@@ -114,6 +114,7 @@ public final class Invocation implements AutoCloseable {
             String address = address();
             client = b.address(address).name(address).connect();
         }
+        StartupTrace.mark("connected");
         return client;
     }
 
@@ -156,10 +157,12 @@ public final class Invocation implements AutoCloseable {
 
     @Override
     public void close() {
+        StartupTrace.mark("tool done");
         if (qemu != null) {
             qemu.close();
         } else if (client != null) {
             client.close();
         }
+        StartupTrace.mark("closed");
     }
 }

@@ -31,19 +31,33 @@ import org.qmp4j.cli.shell.QmpShellTool;
  * stderr and an exit code (see {@link ExitCode}); stack traces only with {@code --debug}.
  */
 public final class Main {
-    /** Every tool, by name; constructed only when used, so a one-shot tool loads nothing else. */
+    /**
+     * Every tool, by name; constructed only when used, so a one-shot tool loads nothing else (the
+     * shell's classes need JLine, which one-shot tools leave off their class path).
+     */
     static final Map<String, Supplier<Tool>> TOOLS = new LinkedHashMap<>();
 
     static {
-        TOOLS.put("qmp-shell", QmpShellTool::new);
-        TOOLS.put("qmp", QmpTool::new);
-        TOOLS.put("qmp-events", QmpEventsTool::new);
-        TOOLS.put("qom-get", QomGetTool::new);
-        TOOLS.put("qom-set", QomSetTool::new);
-        TOOLS.put("qom-list", QomListTool::new);
-        TOOLS.put("qom-tree", QomTreeTool::new);
-        TOOLS.put("qemu-ga-client", QemuGaClientTool::new);
-        TOOLS.put("completion", () -> new CompletionTool(TOOLS));
+        for (String name : new String[] {"qmp-shell", "qmp", "qmp-events", "qom-get", "qom-set", "qom-list",
+            "qom-tree", "qemu-ga-client", "completion"}) {
+            TOOLS.put(name, () -> create(name));
+        }
+    }
+
+    /** A switch, not method references: linking {@code QmpShellTool::new} would load JLine. */
+    private static Tool create(String name) {
+        return switch (name) {
+            case "qmp-shell" -> new QmpShellTool();
+            case "qmp" -> new QmpTool();
+            case "qmp-events" -> new QmpEventsTool();
+            case "qom-get" -> new QomGetTool();
+            case "qom-set" -> new QomSetTool();
+            case "qom-list" -> new QomListTool();
+            case "qom-tree" -> new QomTreeTool();
+            case "qemu-ga-client" -> new QemuGaClientTool();
+            case "completion" -> new CompletionTool(TOOLS);
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     private Main() {
@@ -53,6 +67,7 @@ public final class Main {
      * @param args the tool's name, then its arguments
      */
     public static void main(String[] args) {
+        StartupTrace.mark("main");
         int code;
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
             System.out.println("usage: qmp4j TOOL [ARGS...]   (or bin/TOOL ARGS...)");
@@ -63,6 +78,7 @@ public final class Main {
             code = run(args[0], Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
         }
         System.out.flush();
+        StartupTrace.mark("exit");
         System.exit(code);
     }
 
@@ -105,6 +121,7 @@ public final class Main {
             out.println(tool.name() + " (qmp4j) " + version());
             return ExitCode.OK;
         }
+        StartupTrace.mark("command line parsed");
         try (Invocation in = new Invocation(tool, line, out, err)) {
             return tool.run(in);
         } catch (Exception e) {
