@@ -37,6 +37,7 @@ public final class EventSubscription implements AutoCloseable {
     private long dropped;
     private long lastDropLog;
     private boolean closed;
+    private boolean unsignalled; // events queued since the last wake-up of consumers
     private QmpException ended;
 
     EventSubscription(String owner, Set<String> names, int capacity, Consumer<EventSubscription> onClose) {
@@ -166,7 +167,10 @@ public final class EventSubscription implements AutoCloseable {
         return names.isEmpty() || names.contains(name);
     }
 
-    /** Reader thread: never blocks beyond the queue lock. */
+    /**
+     * Reader thread: never blocks beyond the queue lock. Consumers are woken by {@link #flush()}
+     * once the whole read is handled, so a burst costs one wake-up, not one per event.
+     */
     void offer(QmpEvent event) {
         long droppedNow = -1;
         lock.lock();
@@ -185,13 +189,26 @@ public final class EventSubscription implements AutoCloseable {
                 }
             }
             queue.addLast(event);
-            changed.signal();
+            unsignalled = true;
         } finally {
             lock.unlock();
         }
         if (droppedNow > 0) {
             LOG.warn("{}: event queue {} full ({} events); dropped the oldest, {} dropped so far",
                     owner, names.isEmpty() ? "(all events)" : names, capacity, droppedNow);
+        }
+    }
+
+    /** Reader thread: wakes consumers if events were queued since the last call. */
+    void flush() {
+        lock.lock();
+        try {
+            if (unsignalled) {
+                unsignalled = false;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

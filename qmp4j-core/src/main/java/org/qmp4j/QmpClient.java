@@ -397,6 +397,8 @@ public final class QmpClient implements AutoCloseable {
 
     /** QMP's rules for messages that are not replies to pending calls. Reader thread. */
     private final class Rules implements MessageSession.Handler {
+        private boolean offered; // reader thread only
+
         @Override
         public void onMessage(ObjectNode message) {
             if (message.has("event")) {
@@ -404,6 +406,7 @@ public final class QmpClient implements AutoCloseable {
                 for (EventSubscription s : subscriptions) {
                     if (s.accepts(event.name())) {
                         s.offer(event);
+                        offered = true;
                     }
                 }
                 return;
@@ -424,6 +427,16 @@ public final class QmpClient implements AutoCloseable {
                         + error.path("class").asText() + ": " + error.path("desc").asText());
             }
             LOG.warn("{}: dropping unexpected message: {}", name, message);
+        }
+
+        @Override
+        public void onReadHandled() {
+            if (offered) {
+                offered = false;
+                for (EventSubscription s : subscriptions) {
+                    s.flush();
+                }
+            }
         }
 
         @Override

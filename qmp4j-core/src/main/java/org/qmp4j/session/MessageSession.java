@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MessageSession.class);
-    private static final int READ_BUFFER = 64 * 1024;
+    // An idle session holds the small buffer; a read that fills it doubles it (up to the large one)
+    // so a flood is read in big bites, and a small read shrinks it back.
+    private static final int SMALL_READ_BUFFER = 4 * 1024;
+    private static final int LARGE_READ_BUFFER = 64 * 1024;
     private static final int REMEMBERED_ABANDONED_IDS = 1024;
 
     /** The protocol's rules, called by the engine. */
@@ -51,6 +54,13 @@ public final class MessageSession implements AutoCloseable {
          * @param message the message
          */
         void onMessage(ObjectNode message);
+
+        /**
+         * Reader thread. Every message of one read from the socket has been handled: the moment to
+         * wake consumers once for a batch of events instead of once per event.
+         */
+        default void onReadHandled() {
+        }
 
         /** Reader thread. A 0xFF byte arrived and the framer discarded any partial object. */
         default void onResync() {
@@ -320,8 +330,7 @@ public final class MessageSession implements AutoCloseable {
     }
 
     private void readLoop() {
-        ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
-        byte[] bytes = buffer.array();
+        ByteBuffer buffer = ByteBuffer.allocate(SMALL_READ_BUFFER);
         JsonFramer.Sink sink = new JsonFramer.Sink() {
             @Override
             public void frame(byte[] buf, int off, int len) {
@@ -347,12 +356,18 @@ public final class MessageSession implements AutoCloseable {
                     return;
                 }
                 try {
-                    framer.feed(bytes, 0, n, sink);
+                    framer.feed(buffer.array(), 0, n, sink);
                 } catch (org.qmp4j.QmpProtocolException bad) {
                     framer.reset();
                     if (!handler.onInvalidInput(bad)) {
                         throw bad;
                     }
+                }
+                handler.onReadHandled();
+                if (n == buffer.capacity() && n < LARGE_READ_BUFFER) {
+                    buffer = ByteBuffer.allocate(n * 2);
+                } else if (n < SMALL_READ_BUFFER && buffer.capacity() > SMALL_READ_BUFFER) {
+                    buffer = ByteBuffer.allocate(SMALL_READ_BUFFER);
                 }
             }
         } catch (QmpException e) {
