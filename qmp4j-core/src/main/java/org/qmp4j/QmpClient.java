@@ -298,8 +298,10 @@ public final class QmpClient implements AutoCloseable {
         CompletableFuture<JsonNode> result = new CompletableFuture<>();
         ScheduledFuture<?> deadline = Threads.scheduler().schedule(() -> {
             if (session.forget(call)) {
-                result.completeExceptionally(
-                        new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout, name + ": " + command));
+                // Completed on the callback executor too: user stages must not run on the shared timer.
+                QmpTimeoutException late = new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout,
+                        name + ": " + command);
+                callbacks.execute(() -> result.completeExceptionally(late));
             }
         }, nanos(timeout), TimeUnit.NANOSECONDS);
         // This runs on the reader thread; hand over so user stages never run there.

@@ -1,7 +1,8 @@
 package org.qmp4j.session;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -75,7 +76,17 @@ public final class Threads {
             if (virtual()) {
                 return r -> newThread("qmp4j-callback", r).start(); // virtual threads are not pooled
             }
-            return Executors.newCachedThreadPool(r -> newThread("qmp4j-callback-" + CALLBACK_IDS.incrementAndGet(), r));
+            // Not a cached pool: a burst of 64 replies made it start a thread per reply. A fork-join pool
+            // keeps as many busy threads as cores, and a callback that waits on another future (a
+            // CompletableFuture's get or join inside a worker) makes it add a spare thread, so such a
+            // callback cannot starve the completion it waits for.
+            ForkJoinPool.ForkJoinWorkerThreadFactory factory = pool -> {
+                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                t.setName("qmp4j-callback-" + CALLBACK_IDS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+            return new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()), factory, null, true);
         }
     }
 

@@ -231,6 +231,45 @@ class FakeServerTest {
     }
 
     @Test
+    void callbacksThatBlockOnOtherCallsOfTheSameClientDoNotDeadlock() throws Exception {
+        FakeQmpServer s = server();
+        s.on("outer", Response.ok());
+        s.on("inner", Response.delay(Duration.ofMillis(20), Response.returns("inner")));
+        QmpClient qmp = connect(s);
+        // More blocking callbacks than the callback pool has threads: each waits (join, get, and a
+        // synchronous execute) on another call whose completion must still get a thread.
+        List<CompletableFuture<String>> chained = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            int n = i;
+            chained.add(qmp.executeAsync("outer", null).thenApply(r -> switch (n % 3) {
+                case 0 -> qmp.executeAsync("inner", null).join().asText();
+                case 1 -> qmp.execute("inner").asText();
+                default -> {
+                    try {
+                        yield qmp.executeAsync("inner", null).get(10, TimeUnit.SECONDS).asText();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }));
+        }
+        for (CompletableFuture<String> c : chained) {
+            assertEquals("inner", c.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aTimeoutsCallbacksDoNotRunOnTheSharedTimer() throws Exception {
+        FakeQmpServer s = server();
+        s.on("x", Response.stall());
+        QmpClient qmp = connect(s);
+        String thread = qmp.executeAsync("x", null, Duration.ofMillis(50))
+                .handle((r, e) -> e instanceof QmpTimeoutException ? Thread.currentThread().getName() : "no timeout: " + e)
+                .get(10, TimeUnit.SECONDS);
+        assertFalse(thread.contains("timer") || thread.startsWith("no timeout"), thread);
+    }
+
+    @Test
     void timedOutCallDoesNotPoisonTheSession() {
         FakeQmpServer s = server();
         s.once("a", Response.delay(Duration.ofMillis(300), Response.returns("late-a")));
