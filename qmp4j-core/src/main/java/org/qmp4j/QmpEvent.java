@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import org.qmp4j.framing.JsonCodec;
 
 /**
  * An asynchronous event from QEMU, e.g. {@code STOP}, {@code RESUME}, {@code SHUTDOWN},
@@ -40,6 +41,6 @@ public record QmpEvent(String name, JsonNode data, Instant timestamp) {
 
     @Override
     public String toString() {
-        return name + " " + data + (timestamp == null ? "" : " @" + timestamp);
+        return name + " " + JsonCodec.toString(data, false) + (timestamp == null ? "" : " @" + timestamp);
     }
 }

@@ -103,6 +103,7 @@ public final class Json {
      * @return strings unquoted, everything else as JSON
      */
     public static String scalar(JsonNode v) {
-        return v.isTextual() ? v.textValue() : v.toString();
+        // Not JsonNode.toString(): that builds an ObjectMapper, a third of a one-shot tool's start-up.
+        return v.isTextual() ? v.textValue() : JsonCodec.toString(v, false);
     }
 }

@@ -11,6 +11,7 @@ import org.qmp4j.QmpClient;
 import org.qmp4j.QmpEvent;
 import org.qmp4j.cli.ExitCode;
 import org.qmp4j.cli.Invocation;
+import org.qmp4j.cli.Json;
 import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
@@ -115,7 +116,8 @@ public final class QmpEventsTool extends Tool {
         if (in.json()) {
             in.printJson(toJson(e), false);
         } else {
-            in.out().println((e.timestamp() == null ? "-" : e.timestamp().toString()) + " " + e.name() + " " + e.data());
+            in.out().println((e.timestamp() == null ? "-" : e.timestamp().toString()) + " " + e.name() + " "
+                    + Json.format(e.data(), false));
         }
         in.out().flush();
     }
