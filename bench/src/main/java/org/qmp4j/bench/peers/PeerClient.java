@@ -1,0 +1,108 @@
+package org.qmp4j.bench.peers;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.qmp4j.EventSubscription;
+import org.qmp4j.QmpClient;
+import org.qmp4j.QmpEvent;
+
+/**
+ * qmp4j's entry in bench/peers/run: the same work as every other client there, through the library's
+ * ordinary API. Prints one JSON line per measurement.
+ *
+ * <pre>
+ *   PeerClient seq ADDR SECONDS          sequential execute("query-status"), round trips/s
+ *   PeerClient pipe ADDR SECONDS WINDOW  WINDOW executeAsync in flight, then wait for all; commands/s
+ *   PeerClient events ADDR COUNT         COUNT events through subscribe(...).next(...), events/s
+ * </pre>
+ */
+public final class PeerClient {
+    private static final String IMPL = "qmp4j";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private PeerClient() {
+    }
+
+    /**
+     * @param args the mode and its arguments, as above
+     */
+    public static void main(String[] args) {
+        if (args.length < 3) {
+            System.err.println("usage: PeerClient seq ADDR SECONDS | pipe ADDR SECONDS WINDOW | events ADDR COUNT");
+            System.exit(2);
+        }
+        String mode = args[0];
+        String addr = args[1];
+        switch (mode) {
+            case "seq" -> print("seq", window(addr, Double.parseDouble(args[2]), 1), "round trips/s");
+            case "pipe" -> print("pipe", window(addr, Double.parseDouble(args[2]), Integer.parseInt(args[3])),
+                    "commands/s");
+            case "events" -> events(addr, Long.parseLong(args[2]));
+            default -> {
+                System.err.println("PeerClient: unknown mode " + mode);
+                System.exit(2);
+            }
+        }
+    }
+
+    /** Round trips per second with {@code window} commands in flight (1: plain blocking execute). */
+    private static double window(String addr, double seconds, int window) {
+        try (QmpClient qmp = QmpClient.builder().address(addr).connect()) {
+            @SuppressWarnings("unchecked")
+            CompletableFuture<?>[] inFlight = new CompletableFuture<?>[window];
+            double rate = 0;
+            for (int phase = 0; phase < 2; phase++) { // 0: warm-up of seconds/4, not counted
+                long span = (long) ((phase == 0 ? seconds / 4 : seconds) * 1e9);
+                long done = 0;
+                long start = System.nanoTime();
+                long t = start;
+                while (t - start < span) {
+                    if (window == 1) {
+                        qmp.execute("query-status");
+                    } else {
+                        for (int i = 0; i < window; i++) {
+                            inFlight[i] = qmp.executeAsync("query-status", null);
+                        }
+                        for (CompletableFuture<?> f : inFlight) {
+                            f.join();
+                        }
+                    }
+                    done += window;
+                    t = System.nanoTime();
+                }
+                rate = done / ((t - start) / 1e9);
+            }
+            return rate;
+        }
+    }
+
+    private static void events(String addr, long count) {
+        // Queue large enough that a consumer briefly behind the reader drops nothing (drops are reported).
+        int capacity = (int) Math.min(count, 1_000_000);
+        try (QmpClient qmp = QmpClient.builder().address(addr).eventQueueCapacity(capacity).connect()) {
+            qmp.events().close(); // the built-in all-events subscription: this consumer uses its own
+            try (EventSubscription sub = qmp.subscribe("BLOCK_JOB_PROGRESS")) {
+                QmpEvent first = sub.next(WAIT);
+                long start = System.nanoTime();
+                long check = first.data().path("offset").asLong();
+                for (long i = 1; i < count; i++) {
+                    check += sub.next(WAIT).data().path("offset").asLong();
+                }
+                long end = System.nanoTime();
+                if (check != count * 4096L) {
+                    System.err.println("PeerClient: unexpected event data");
+                }
+                double rate = (count - 1) / ((end - start) / 1e9);
+                System.out.println(String.format(Locale.ROOT,
+                        "{\"impl\":\"%s\",\"case\":\"events\",\"value\":%.1f,\"unit\":\"events/s\",\"dropped\":%d}",
+                        IMPL, rate, sub.dropped()));
+            }
+        }
+    }
+
+    private static void print(String c, double value, String unit) {
+        System.out.println(String.format(Locale.ROOT,
+                "{\"impl\":\"%s\",\"case\":\"%s\",\"value\":%.1f,\"unit\":\"%s\"}", IMPL, c, value, unit));
+    }
+}
