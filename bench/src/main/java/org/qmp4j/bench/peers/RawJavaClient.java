@@ -1,0 +1,106 @@
+package org.qmp4j.bench.peers;
+
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * A data point in bench/peers/run, not a library: the C floor's work (pre-encoded commands, line ends
+ * counted, nothing parsed) done by a plain {@link SocketChannel} on the calling thread, in the same JVM
+ * set-up and with the same warm-up as qmp4j. The gap between it and the C floor is the JVM's; the gap
+ * between it and qmp4j is the library's.
+ *
+ * <pre>
+ *   RawJavaClient seq ADDR SECONDS | pipe ADDR SECONDS WINDOW | events ADDR COUNT
+ * </pre>
+ */
+public final class RawJavaClient {
+    private static final byte[] QUERY = "{\"execute\":\"query-status\",\"id\":1}".getBytes(StandardCharsets.UTF_8);
+    private final SocketChannel channel;
+    private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+
+    private RawJavaClient(String path) throws IOException {
+        channel = SocketChannel.open(UnixDomainSocketAddress.of(path));
+        lines(1); // greeting
+        channel.write(ByteBuffer.wrap("{\"execute\":\"qmp_capabilities\",\"arguments\":{\"enable\":[\"oob\"]}}"
+                .getBytes(StandardCharsets.UTF_8)));
+        lines(1);
+    }
+
+    /** Reads until n line ends have arrived; returns how many arrived beyond n. */
+    private long lines(long n) throws IOException {
+        while (n > 0) {
+            in.clear();
+            int r = channel.read(in);
+            if (r < 0) {
+                throw new IOException("closed by the server");
+            }
+            byte[] b = in.array();
+            for (int i = 0; i < r; i++) {
+                if (b[i] == '\n') {
+                    n--;
+                }
+            }
+        }
+        return -n;
+    }
+
+    /**
+     * @param args the mode and its arguments, as above
+     * @throws IOException when the server goes away
+     */
+    public static void main(String[] args) throws IOException {
+        RawJavaClient c = new RawJavaClient(args[1]);
+        switch (args[0]) {
+            case "seq" -> print("seq", c.window(Double.parseDouble(args[2]), 1), "round trips/s");
+            case "pipe" -> print("pipe", c.window(Double.parseDouble(args[2]), Integer.parseInt(args[3])), "commands/s");
+            case "events" -> {
+                long count = Long.parseLong(args[2]);
+                long warm = System.nanoTime() + (long) (PeerClient.JVM_WARM_UP_SECONDS * 1e9);
+                long extra = 0;
+                while (System.nanoTime() < warm) {
+                    extra = c.lines(1024);
+                }
+                long start = System.nanoTime();
+                c.lines(Math.max(1, count - extra));
+                print("events", count / ((System.nanoTime() - start) / 1e9), "events/s");
+            }
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+        c.channel.close();
+    }
+
+    private double window(double seconds, int window) throws IOException {
+        ByteBuffer batch = ByteBuffer.allocate(QUERY.length * window);
+        for (int i = 0; i < window; i++) {
+            batch.put(QUERY);
+        }
+        double rate = 0;
+        for (int phase = 0; phase < 2; phase++) { // 0: warm-up, as PeerClient's
+            long span = (long) ((phase == 0 ? Math.max(seconds / 4, PeerClient.JVM_WARM_UP_SECONDS) : seconds) * 1e9);
+            long done = 0;
+            long start = System.nanoTime();
+            long t = start;
+            while (t - start < span) {
+                batch.flip();
+                while (batch.hasRemaining()) {
+                    channel.write(batch);
+                }
+                batch.limit(batch.capacity());
+                lines(window);
+                done += window;
+                t = System.nanoTime();
+            }
+            rate = done / ((t - start) / 1e9);
+        }
+        return rate;
+    }
+
+    private static void print(String c, double value, String unit) {
+        System.out.println(String.format(Locale.ROOT,
+                "{\"impl\":\"java-raw\",\"case\":\"%s\",\"value\":%.1f,\"unit\":\"%s\"}", c, value, unit));
+    }
+}
