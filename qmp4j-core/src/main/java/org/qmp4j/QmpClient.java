@@ -402,15 +402,22 @@ public final class QmpClient implements AutoCloseable {
         private boolean offered; // reader thread only
 
         @Override
+        public boolean onFrame(byte[] buf, int off, int len) {
+            if (!greetingMessage.isDone() && config.awaitGreeting) {
+                return false; // before the greeting anything but the greeting is an error: the full path says so
+            }
+            QmpEvent event = EventFrames.scan(buf, off, len);
+            if (event == null) {
+                return false;
+            }
+            deliver(event);
+            return true;
+        }
+
+        @Override
         public void onMessage(ObjectNode message) {
             if (message.has("event")) {
-                QmpEvent event = QmpEvent.parse(message);
-                for (EventSubscription s : subscriptions) {
-                    if (s.accepts(event.name())) {
-                        s.offer(event);
-                        offered = true;
-                    }
-                }
+                deliver(QmpEvent.parse(message));
                 return;
             }
             if (!greetingMessage.isDone()) {
@@ -429,6 +436,15 @@ public final class QmpClient implements AutoCloseable {
                         + error.path("class").asText() + ": " + error.path("desc").asText());
             }
             LOG.warn("{}: dropping unexpected message: {}", name, message);
+        }
+
+        private void deliver(QmpEvent event) {
+            for (EventSubscription s : subscriptions) {
+                if (s.accepts(event.name())) {
+                    s.offer(event);
+                    offered = true;
+                }
+            }
         }
 
         @Override

@@ -48,6 +48,19 @@ public final class MessageSession implements AutoCloseable {
     /** The protocol's rules, called by the engine. */
     public interface Handler {
         /**
+         * Reader thread. A framed message, before the engine parses it: a protocol can claim messages
+         * it handles more cheaply from the bytes (QMP's events). Nothing is claimed by default.
+         *
+         * @param buf the bytes, valid only during the call
+         * @param off where the message starts
+         * @param len its length
+         * @return true if the message was handled and the engine must not look at it
+         */
+        default boolean onFrame(byte[] buf, int off, int len) {
+            return false;
+        }
+
+        /**
          * Reader thread. A message that is not the reply to a pending call: a greeting, an event, an
          * error without an id, a stray reply. Throwing a {@link QmpException} ends the session with it.
          *
@@ -383,6 +396,9 @@ public final class MessageSession implements AutoCloseable {
     private void route(byte[] buf, int off, int len) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} <-- {}", name, new String(buf, off, len, StandardCharsets.UTF_8));
+        }
+        if (handler.onFrame(buf, off, len)) {
+            return;
         }
         ObjectNode message;
         try {
