@@ -38,14 +38,22 @@ import org.qmp4j.QmpProtocolException;
  */
 public final class JsonCodec {
     /**
-     * Jackson's factory for parsers and generators, with limits left to the framer's message size.
+     * Deepest nesting accepted from a peer. QMP's deepest messages (schema introspection) nest about
+     * ten levels; trees are built recursively, so a hostile 60,000-level message must be refused
+     * before it overflows the reader's stack (found by FramingPropertiesTest).
+     */
+    public static final int MAX_NESTING = 500;
+
+    /**
+     * Jackson's factory for parsers and generators, with nesting limited to {@link #MAX_NESTING} and sizes left
+     * to the framer's message limit.
      * (Field-name canonicalisation stays on: turning it off would make Jackson decode bytes through a
      * Reader, with a third more allocation per message.)
      */
     public static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxStringLength(Integer.MAX_VALUE) // the framer enforces the message size limit
-                    .maxNestingDepth(10_000)
+                    .maxNestingDepth(MAX_NESTING)
                     .build())
             .build();
 

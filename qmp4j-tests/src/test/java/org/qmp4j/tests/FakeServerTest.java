@@ -382,6 +382,21 @@ class FakeServerTest {
     }
 
     @Test
+    void hostilelyDeepNestingEndsTheSessionWithAProtocolCauseNotAStackOverflow() {
+        FakeQmpServer s = server();
+        String deep = "[".repeat(100_000) + "]".repeat(100_000);
+        s.on("q", Response.raw("{\"return\": " + deep + ", \"id\": $ID}\r\n"));
+        s.on("e", Response.raw("{\"event\": \"X\", \"data\": {\"a\": " + deep + "}}\r\n{\"return\": 1, \"id\": $ID}\r\n"));
+        QmpClient qmp = connect(s);
+        QmpConnectionException e = assertThrows(QmpConnectionException.class, () -> qmp.execute("q"));
+        assertInstanceOf(QmpProtocolException.class, e.getCause());
+        assertTrue(e.getMessage().contains("nesting"), e.getMessage());
+        QmpClient other = connect(s);
+        QmpConnectionException viaEvent = assertThrows(QmpConnectionException.class, () -> other.execute("e"));
+        assertInstanceOf(QmpProtocolException.class, viaEvent.getCause());
+    }
+
+    @Test
     void errorWithoutIdEndsTheSessionWithAProtocolCause() {
         FakeQmpServer s = server();
         s.on("q", Response.errorWithoutId("GenericError", "JSON parse error, stray '\\'"));
