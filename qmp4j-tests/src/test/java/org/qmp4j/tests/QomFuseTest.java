@@ -167,7 +167,7 @@ class QomFuseTest {
     @Test
     void launchMountsAThrowawayQemu() throws Exception {
         Path other = Files.createDirectory(dir.resolve("launched"));
-        Set<Long> qemusBefore = qemuPids();
+        Set<ProcessHandle> launched = Set.of();
         Process p = new ProcessBuilder(ToolProcess.ROOT.resolve("bin/qom-fuse").toString(), "--launch", "--read-only",
                 other.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("launch.log").toFile()).start();
         try {
@@ -176,6 +176,11 @@ class QomFuseTest {
                 Thread.sleep(50);
             }
             assertTrue(Files.readString(other.resolve("machine/type")).contains("q35"));
+            // This tool's own QEMU, not others that may run on the machine at the same time.
+            launched = p.toHandle().descendants()
+                    .filter(h -> h.info().command().map(c -> c.endsWith("qemu-system-x86_64")).orElse(false))
+                    .collect(Collectors.toSet());
+            assertEquals(1, launched.size(), "one throwaway QEMU: " + launched);
             IOException readOnly = assertThrows(IOException.class,
                     () -> Files.writeString(other.resolve("machine/graphics"), "false"));
             assertTrue(readOnly.getMessage().contains("Read-only") || readOnly.getMessage().contains("denied"),
@@ -186,16 +191,10 @@ class QomFuseTest {
         }
         assertFalse(Files.readAllLines(Path.of("/proc/mounts")).stream().anyMatch(l -> l.contains(" " + other + " ")));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!qemusBefore.containsAll(qemuPids()) && System.nanoTime() < deadline) {
+        while (launched.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertEquals(qemusBefore, qemuPids(), "the throwaway QEMU was shut down too");
-    }
-
-    private static Set<Long> qemuPids() {
-        return ProcessHandle.allProcesses()
-                .filter(h -> h.info().command().map(c -> c.endsWith("qemu-system-x86_64")).orElse(false))
-                .map(ProcessHandle::pid).collect(Collectors.toCollection(TreeSet::new));
+        assertFalse(launched.stream().anyMatch(ProcessHandle::isAlive), "the throwaway QEMU was shut down too");
     }
 
     @Test

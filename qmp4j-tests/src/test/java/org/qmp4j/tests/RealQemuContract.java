@@ -32,6 +32,7 @@ import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpEvent;
 import org.qmp4j.QmpListener;
+import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.launch.QemuProcess;
 
 /**
@@ -189,6 +190,149 @@ abstract class RealQemuContract {
         } finally {
             qemu.kill();
         }
+    }
+
+    // ---- faults and load (docs/RELIABILITY.md quotes the "RELIABILITY |" lines these print) ----
+
+    @Test
+    void sigstopMakesCallsTimeOutAndSigcontRecoversTheSession() throws Exception {
+        signal("STOP", qemu.pid());
+        long t0 = System.nanoTime();
+        try {
+            QmpTimeoutException t = assertThrows(QmpTimeoutException.class,
+                    () -> qmp.execute("query-status", null, Duration.ofMillis(300)));
+            assertEquals(QmpTimeoutException.Phase.COMMAND, t.phase());
+            CompletableFuture<JsonNode> async = qmp.executeAsync("query-status", null, Duration.ofMillis(300));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> async.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(QmpTimeoutException.class, e.getCause());
+            report("SIGSTOP: a 300 ms call and a 300 ms async call time out",
+                    Math.round((System.nanoTime() - t0) / 1e6) + " ms for both, one after the other");
+            assertTrue(qmp.isOpen(), "a timeout does not end the session");
+        } finally {
+            signal("CONT", qemu.pid());
+        }
+        // The stopped QEMU still answers the abandoned calls after SIGCONT; their replies are dropped by id.
+        for (int i = 0; i < 20; i++) {
+            assertTrue(checkOne(i));
+        }
+    }
+
+    @Test
+    void aSecondClientOnTheBusySocketGetsAClearTimeoutAndTheFirstIsUnharmed() {
+        long t0 = System.nanoTime();
+        QmpTimeoutException t = assertThrows(QmpTimeoutException.class, () -> QmpClient.builder()
+                .address(qemu.address()).connectTimeout(Duration.ofSeconds(1)).connect());
+        assertEquals(QmpTimeoutException.Phase.GREETING, t.phase());
+        assertTrue(t.getMessage().contains("another client"), t.getMessage());
+        report("second client on a busy QMP socket", "QmpTimeoutException(GREETING) after "
+                + Math.round((System.nanoTime() - t0) / 1e6) + " ms (connect timeout 1 s)");
+        assertTrue(checkOne(0));
+    }
+
+    @Test
+    void aDeletedSocketKeepsTheSessionAndNewConnectsFailClearly() throws Exception {
+        Path sock = Path.of(qemu.address().replaceFirst("^unix:", ""));
+        Files.delete(sock);
+        assertTrue(checkOne(1), "the open connection does not depend on the file");
+        long t0 = System.nanoTime();
+        QmpConnectionException e = assertThrows(QmpConnectionException.class, () -> QmpClient.connect(sock.toString()));
+        assertTrue(e.getMessage().contains(sock.toString()), e.getMessage());
+        report("socket file deleted", "open session unaffected; new connect fails with QmpConnectionException in "
+                + Math.round((System.nanoTime() - t0) / 1e6) + " ms: " + e.getMessage());
+    }
+
+    @Test
+    void aSocketWithNoListenerIsARefusedConnection() throws Exception {
+        Path dir = Files.createTempDirectory("qmp4j-dead-");
+        Path sock = dir.resolve("dead.sock");
+        try {
+            // A socket file whose server is gone, as a crashed QEMU leaves it.
+            try (java.nio.channels.ServerSocketChannel s = java.nio.channels.ServerSocketChannel.open(
+                    java.net.StandardProtocolFamily.UNIX)) {
+                s.bind(java.net.UnixDomainSocketAddress.of(sock));
+            }
+            long t0 = System.nanoTime();
+            QmpConnectionException e = assertThrows(QmpConnectionException.class, () -> QmpClient.connect(sock.toString()));
+            report("socket file with no listener", "QmpConnectionException in "
+                    + Math.round((System.nanoTime() - t0) / 1e6) + " ms: " + e.getMessage());
+        } finally {
+            Files.deleteIfExists(sock);
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void soakManyCallersAndListenersOnOneConnectionLeaveNothingBehind() throws Exception {
+        var threadsBean = java.lang.management.ManagementFactory.getThreadMXBean();
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        qmp.close(); // one client at a time: the soak uses its own connection
+        System.gc();
+        int threadsBefore = threadsBean.getThreadCount();
+        long heapBefore = memory.getHeapMemoryUsage().getUsed();
+        long calls = 0;
+        int events = 0;
+        try (QmpClient c = QmpClient.builder().address(qemu.address()).connect();
+                EventSubscription a = c.subscribe("STOP", "RESUME");
+                EventSubscription b = c.subscribe()) {
+            qmp = c;
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            try {
+                long end = System.nanoTime() + Duration.ofSeconds(4).toNanos(); // bounded: a soak, not a benchmark
+                List<Future<Long>> workers = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int seed = t;
+                    workers.add(pool.submit(() -> {
+                        long ok = 0;
+                        for (int i = seed; System.nanoTime() < end; i++) {
+                            assertTrue(checkOne(i));
+                            assertTrue(qmp.executeAsync(command(i % 3), null).thenApply(r -> r).get(30, TimeUnit.SECONDS) != null);
+                            ok += 2;
+                        }
+                        return ok;
+                    }));
+                }
+                Future<Integer> toggler = pool.submit(() -> {
+                    int n = 0;
+                    while (System.nanoTime() < end) {
+                        c.execute("cont"); // from -S's prelaunch: RESUME, then STOP, each time
+                        c.execute("stop");
+                        n += 2;
+                    }
+                    return n;
+                });
+                for (Future<Long> w : workers) {
+                    calls += w.get(2, TimeUnit.MINUTES);
+                }
+                int toggles = toggler.get(2, TimeUnit.MINUTES);
+                calls += toggles;
+                for (int i = 0; i < toggles; i++) {
+                    assertNotNull(a.next(WAIT));
+                }
+                events = toggles;
+                assertEquals(0, a.dropped());
+                assertTrue(b.size() + b.dropped() >= toggles, "the all-events subscription saw them too");
+            } finally {
+                pool.shutdownNow();
+                assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+            }
+        }
+        // Give the session's reader a moment to end, then compare.
+        for (int i = 0; i < 50 && threadsBean.getThreadCount() > threadsBefore; i++) {
+            Thread.sleep(100);
+        }
+        System.gc();
+        int threadsAfter = threadsBean.getThreadCount();
+        long heapAfter = memory.getHeapMemoryUsage().getUsed();
+        report("soak: 4 callers (sync + async) and a stop/cont toggler, 2 subscriptions, 4 s",
+                calls + " calls all matched, " + events + " events each, threads " + threadsBefore + " -> " + threadsAfter
+                        + ", heap after GC " + (heapBefore >> 20) + " -> " + (heapAfter >> 20) + " MiB");
+        assertTrue(threadsAfter <= threadsBefore + 2, "threads left behind: " + threadsBefore + " -> " + threadsAfter);
+        assertTrue(heapAfter - heapBefore < 64L << 20, "heap grew by " + ((heapAfter - heapBefore) >> 20) + " MiB");
+    }
+
+    /** One line per case for docs/RELIABILITY.md. */
+    private void report(String what, String figures) {
+        System.out.println("RELIABILITY | " + generation() + " | " + what + " | " + figures);
     }
 
     @Test
