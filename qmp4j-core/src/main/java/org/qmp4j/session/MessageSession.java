@@ -224,7 +224,9 @@ public final class MessageSession implements AutoCloseable {
     public void write(JsonNode message) {
         byte[] bytes = JsonCodec.encode(message);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{} --> {}", name, new String(bytes, StandardCharsets.UTF_8));
+            JsonNode shown = Redaction.forLog(message);
+            LOG.debug("{} --> {}", name, shown == message ? new String(bytes, StandardCharsets.UTF_8)
+                    : JsonCodec.toString(shown, false));
         }
         writeRaw(bytes);
     }

@@ -235,14 +235,21 @@ class CliToolsTest {
         assertTrue(hmp.err().contains("bad CPU index"), hmp::toString);
 
         Path log = dir.resolve("transcript.jsonl");
-        Result r = ToolProcess.run(Map.of("QMP_SOCKET", sock), "query-name\nno-such-command\nqom-get path=/nope property=x\n",
-                "qmp-shell", "-v", "-p", "-l", log.toString());
+        Result r = ToolProcess.run(Map.of("QMP_SOCKET", sock), "query-name\nno-such-command\nqom-get path=/nope property=x\n"
+                + "object-add qom-type=secret id=sec0 data=hunter2\n", "qmp-shell", "-v", "-p", "-l", log.toString());
         ok(r);
         assertTrue(r.out().startsWith("{\n    \"execute\": \"query-name\",\n    \"arguments\": {}\n}\n"),
                 "-v echoes the command, -p indents: " + r);
         assertTrue(r.out().contains("{\n    \"return\": {}\n}"), r::toString);
         List<String> transcript = Files.readAllLines(log);
-        assertEquals(2, transcript.size(), transcript.toString()); // the unknown command never left the shell
+        assertEquals(3, transcript.size(), transcript.toString()); // the unknown command never left the shell
+        assertTrue(transcript.get(2).contains("\"id\":\"sec0\"") && !transcript.get(2).contains("hunter2"),
+                "secrets are redacted in transcripts: " + transcript.get(2));
+        Result wire = ToolProcess.run(Map.of("QMP_SOCKET", sock), "object-add qom-type=secret id=sec1 data=hunter2\n",
+                "qmp-shell", "--debug");
+        ok(wire);
+        assertTrue(wire.err().contains("object-add") && !wire.err().contains("hunter2"),
+                "and in the DEBUG wire log: " + wire.err());
         assertEquals("query-name", parse(transcript.get(0)).path("execute").asText());
         assertTrue(parse(transcript.get(0)).has("return"));
         assertEquals("DeviceNotFound", parse(transcript.get(1)).path("error").path("class").asText());

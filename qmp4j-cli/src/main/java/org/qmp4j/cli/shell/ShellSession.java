@@ -25,6 +25,7 @@ import org.qmp4j.QmpException;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.cli.Arguments;
 import org.qmp4j.cli.Json;
+import org.qmp4j.session.Redaction;
 import org.qmp4j.cli.SchemaHelp;
 import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.UsageException;
@@ -287,7 +288,7 @@ final class ShellSession implements AutoCloseable {
             ObjectNode entry = request.deepCopy();
             entry.setAll(reply);
             try {
-                log.write(Json.format(entry, false) + "\n");
+                log.write(Json.format(Redaction.forLog(entry), false) + "\n"); // no secrets in transcripts
                 log.flush();
             } catch (IOException e) {
                 err.println("cannot write the log: " + e.getMessage());
