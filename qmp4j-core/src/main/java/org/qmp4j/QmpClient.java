@@ -2,7 +2,9 @@ package org.qmp4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileDescriptor;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -20,8 +22,11 @@ import org.qmp4j.session.MessageSession;
 import org.qmp4j.session.Requests;
 import org.qmp4j.session.Threads;
 import org.qmp4j.transport.Address;
+import org.qmp4j.transport.FdPassingTransport;
 import org.qmp4j.transport.SocketListener;
 import org.qmp4j.transport.SocketTransport;
+import org.qmp4j.transport.TlsOptions;
+import org.qmp4j.transport.TlsTransport;
 import org.qmp4j.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +53,7 @@ import org.slf4j.LoggerFactory;
  * connection's reader thread, so slow callbacks cannot stall replies or events.
  */
 public final class QmpClient implements AutoCloseable {
+    private static final FileDescriptor[] NO_FDS = {};
     private static final Logger LOG = LoggerFactory.getLogger(QmpClient.class);
     private static final Duration MAX_WAIT = Duration.ofDays(365 * 100);
 
@@ -160,7 +166,23 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpConnectionException when the connection is or gets closed
      */
     public JsonNode execute(String command, Map<String, ?> arguments, Duration timeout) {
-        return await("execute", command, arguments, timeout);
+        return await("execute", command, arguments, timeout, NO_FDS);
+    }
+
+    /**
+     * Runs a command with file descriptors attached ({@code getfd}, {@code add-fd}), and waits for its
+     * reply. QEMU gets its own copies; close yours when you like.
+     *
+     * @param command e.g. {@code add-fd}
+     * @param arguments its arguments, or null
+     * @param fds the descriptors, sent with the command in one message
+     * @return the reply's {@code return} value
+     * @throws QmpException when this connection cannot pass descriptors (connect a unix socket with
+     *     {@link Builder#fdPassing(boolean)}); nothing is sent then
+     * @throws QmpCommandException when QEMU answers with an error
+     */
+    public JsonNode execute(String command, Map<String, ?> arguments, FileDescriptor... fds) {
+        return await("execute", command, arguments, config.commandTimeout, fds);
     }
 
     /**
@@ -201,7 +223,7 @@ public final class QmpClient implements AutoCloseable {
      */
     public JsonNode executeOob(String command, Map<String, ?> arguments) {
         requireOob(command);
-        return await("exec-oob", command, arguments, config.commandTimeout);
+        return await("exec-oob", command, arguments, config.commandTimeout, NO_FDS);
     }
 
     /**
@@ -263,10 +285,11 @@ public final class QmpClient implements AutoCloseable {
         return Requests.command(verb, command, arguments);
     }
 
-    private JsonNode await(String verb, String command, Map<String, ?> arguments, Duration timeout) {
+    private JsonNode await(String verb, String command, Map<String, ?> arguments, Duration timeout,
+            FileDescriptor[] fds) {
         Objects.requireNonNull(timeout, "timeout");
         ObjectNode request = message(verb, command, arguments);
-        MessageSession.Call call = session.send(request);
+        MessageSession.Call call = session.send(request, fds);
         ObjectNode reply;
         try {
             reply = call.reply().get(nanos(timeout), TimeUnit.NANOSECONDS);
@@ -480,6 +503,8 @@ public final class QmpClient implements AutoCloseable {
         private boolean negotiate = true;
         private boolean awaitGreeting = true;
         private String name;
+        private TlsOptions tls = TlsOptions.DEFAULT;
+        private boolean fdPassing;
 
         private Builder() {
         }
@@ -494,10 +519,13 @@ public final class QmpClient implements AutoCloseable {
             negotiate = o.negotiate;
             awaitGreeting = o.awaitGreeting;
             name = o.name;
+            tls = o.tls;
+            fdPassing = o.fdPassing;
         }
 
         /**
-         * @param address {@code /path}, {@code unix:/path}, {@code host:port}, {@code tcp:host:port}, {@code [::1]:4444}
+         * @param address {@code /path}, {@code unix:/path}, {@code host:port}, {@code tcp:host:port}, {@code [::1]:4444},
+         *     or {@code tls:host:port} / {@code tls:[::1]:4444} for QMP over TLS
          * @return this
          * @throws IllegalArgumentException when malformed
          */
@@ -590,6 +618,60 @@ public final class QmpClient implements AutoCloseable {
         }
 
         /**
+         * TLS: trusts only the CA(s) in this PEM file, instead of the JDK's default trust store. Like every
+         * TLS option, it makes a plain TCP address ({@code host:port}) connect with TLS too; with a unix
+         * socket address {@link #connect()} fails with {@link IllegalArgumentException}.
+         *
+         * @param pemCaFile the CA certificate(s), PEM
+         * @return this
+         */
+        public Builder tlsCa(Path pemCaFile) {
+            tls = new TlsOptions(Objects.requireNonNull(pemCaFile, "pemCaFile"), tls.certFile(), tls.keyFile(),
+                    tls.insecureSkipVerification());
+            return this;
+        }
+
+        /**
+         * TLS: presents this client certificate, for QEMU's {@code tls-creds-x509,verify-peer=on}. Implies
+         * TLS like {@link #tlsCa(Path)}. The files are read at {@link #connect()}.
+         *
+         * @param certPem the client certificate (optionally followed by its chain), PEM
+         * @param keyPem its unencrypted private key: PKCS#8 ({@code BEGIN PRIVATE KEY}; RSA, EC or EdDSA)
+         *     or PKCS#1 ({@code BEGIN RSA PRIVATE KEY}); convert others with {@code openssl pkcs8 -topk8 -nocrypt}
+         * @return this
+         */
+        public Builder tlsClientCertificate(Path certPem, Path keyPem) {
+            tls = new TlsOptions(tls.caFile(), Objects.requireNonNull(certPem, "certPem"),
+                    Objects.requireNonNull(keyPem, "keyPem"), tls.insecureSkipVerification());
+            return this;
+        }
+
+        /**
+         * Connects a unix socket that can also pass file descriptors ({@code SCM_RIGHTS}), for
+         * {@link QmpClient#execute(String, Map, FileDescriptor...)} with {@code getfd} or {@code add-fd}.
+         * Needs the qmp4j-fdpass module (junixsocket) on the class path.
+         *
+         * @param fdPassing whether to (default false)
+         * @return this
+         */
+        public Builder fdPassing(boolean fdPassing) {
+            this.fdPassing = fdPassing;
+            return this;
+        }
+
+        /**
+         * TLS: <b>insecure</b>, accepts any server certificate for any host name. The connection is
+         * encrypted but anyone in the middle can impersonate the server. For tests and throwaway set-ups
+         * only. Implies TLS like {@link #tlsCa(Path)}.
+         *
+         * @return this
+         */
+        public Builder insecureSkipTlsVerification() {
+            tls = new TlsOptions(tls.caFile(), tls.certFile(), tls.keyFile(), true);
+            return this;
+        }
+
+        /**
          * @param name the connection's name in logs and thread names (default: {@code qmp <address>})
          * @return this
          */
@@ -599,10 +681,13 @@ public final class QmpClient implements AutoCloseable {
         }
 
         /**
-         * Connects to a listening QEMU ({@code -qmp unix:PATH,server=on,wait=off}).
+         * Connects to a listening QEMU ({@code -qmp unix:PATH,server=on,wait=off}), with TLS for a
+         * {@code tls:} address or when a TLS option is set.
          *
          * @return the connected, negotiated client
-         * @throws QmpConnectionException when refused or lost
+         * @throws QmpConnectionException when refused or lost, or when the TLS handshake fails (the message
+         *     says why: untrusted CA, host-name mismatch, client certificate required, ...)
+         * @throws IllegalArgumentException when TLS is asked for on a unix socket
          * @throws QmpTimeoutException when set-up takes longer than the connect timeout
          * @throws QmpProtocolException when the peer does not speak QMP
          */
@@ -610,7 +695,25 @@ public final class QmpClient implements AutoCloseable {
             Builder config = new Builder(this);
             Address target = config.requireAddress();
             long deadline = System.nanoTime() + config.connectTimeout.toNanos();
-            return establish(SocketTransport.open(target, config.connectTimeout), config, deadline);
+            return establish(config.open(target), config, deadline);
+        }
+
+        private Transport open(Address target) {
+            if (fdPassing) {
+                if (!(target instanceof Address.Unix unix) || tls.customised()) {
+                    throw new IllegalArgumentException("file descriptors can only be passed over a unix socket: " + target);
+                }
+                return SocketTransport.open(target, connectTimeout,
+                        () -> FdPassingTransport.connect(unix.path(), connectTimeout));
+            }
+            if (target instanceof Address.Tcp tcp && (tcp.tls() || tls.customised())) {
+                return TlsTransport.open(tcp.withTls(), connectTimeout, tls);
+            }
+            if (tls.customised()) {
+                throw new IllegalArgumentException("TLS options need a TCP address (tls:host:port); TLS on a unix "
+                        + "socket is not supported: " + target);
+            }
+            return SocketTransport.open(target, connectTimeout);
         }
 
         /**
@@ -623,6 +726,9 @@ public final class QmpClient implements AutoCloseable {
         public QmpListener listen() {
             Builder config = new Builder(this);
             Address target = config.requireAddress();
+            if (tls.customised()) {
+                throw new IllegalArgumentException("listening with TLS is not supported: " + target);
+            }
             try {
                 return new QmpListener(SocketListener.bind(target), config);
             } catch (IOException e) {

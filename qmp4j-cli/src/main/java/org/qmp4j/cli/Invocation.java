@@ -2,6 +2,7 @@ package org.qmp4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -108,14 +109,44 @@ public final class Invocation implements AutoCloseable {
             if (line.hasOption("socket")) {
                 throw new UsageException("--launch and --socket exclude each other");
             }
+            if (tls(QmpClient.builder())) {
+                throw new UsageException("--launch uses a unix socket: the --tls-* options do not apply");
+            }
             qemu = QemuProcess.builder().client(b.name("qemu")).start();
             client = qemu.client();
         } else {
             String address = address();
+            tls(b);
             client = b.address(address).name(address).connect();
         }
         StartupTrace.mark("connected");
         return client;
+    }
+
+    /**
+     * Applies --tls-ca, --tls-cert/--tls-key and --tls-insecure.
+     *
+     * @param b the builder
+     * @return true if any of them was given
+     */
+    private boolean tls(QmpClient.Builder b) {
+        boolean any = false;
+        if (line.hasOption("tls-ca")) {
+            b.tlsCa(Path.of(line.getOptionValue("tls-ca")));
+            any = true;
+        }
+        if (line.hasOption("tls-cert") != line.hasOption("tls-key")) {
+            throw new UsageException("--tls-cert and --tls-key go together");
+        }
+        if (line.hasOption("tls-cert")) {
+            b.tlsClientCertificate(Path.of(line.getOptionValue("tls-cert")), Path.of(line.getOptionValue("tls-key")));
+            any = true;
+        }
+        if (line.hasOption("tls-insecure")) {
+            b.insecureSkipTlsVerification();
+            any = true;
+        }
+        return any;
     }
 
     /** @return the throwaway QEMU started by --launch, or null */

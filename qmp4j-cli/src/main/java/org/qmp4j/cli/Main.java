@@ -199,7 +199,15 @@ public final class Main {
         tool.addOptions(o);
         if (tool.connects()) {
             o.addOption(Tool.option("s", "socket", "ADDR",
-                    "QMP socket: /path, unix:/path, host:port, [::1]:port (default: $QMP_SOCKET)"));
+                    "QMP socket: /path, unix:/path, host:port, [::1]:port, tls:host:port (default: $QMP_SOCKET)"));
+            o.addOption(Tool.option(null, "tls-ca", "FILE",
+                    "TLS: trust only the CA(s) in this PEM file (default: the JDK's trust store); implies TLS"));
+            o.addOption(Tool.option(null, "tls-cert", "FILE",
+                    "TLS: client certificate (PEM), for QEMU's verify-peer=on; needs --tls-key"));
+            o.addOption(Tool.option(null, "tls-key", "FILE",
+                    "TLS: the client certificate's unencrypted key (PEM, PKCS#8 or PKCS#1 RSA)"));
+            o.addOption(Tool.option(null, "tls-insecure", null,
+                    "TLS: INSECURE, accept any server certificate and host name (tests only)"));
             o.addOption(Tool.option(null, "timeout", "SECONDS",
                     "bound on connecting and on each command (default " + (int) tool.defaultTimeoutSeconds() + ")"));
             o.addOption(Tool.option(null, "launch", null, "start a throwaway QEMU (paused, no disks) and use it"));

@@ -2,6 +2,7 @@ package org.qmp4j.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import org.qmp4j.QmpException;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.framing.JsonCodec;
 import org.qmp4j.framing.JsonFramer;
+import org.qmp4j.transport.FdPassingTransport;
 import org.qmp4j.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,7 @@ public final class MessageSession implements AutoCloseable {
     private static final int SMALL_READ_BUFFER = 4 * 1024;
     private static final int LARGE_READ_BUFFER = 64 * 1024;
     private static final int REMEMBERED_ABANDONED_IDS = 1024;
+    private static final FileDescriptor[] NO_FDS = {};
 
     /** The protocol's rules, called by the engine. */
     public interface Handler {
@@ -197,6 +200,26 @@ public final class MessageSession implements AutoCloseable {
      *     the call's future fails instead)
      */
     public Call send(ObjectNode message) {
+        return send(message, NO_FDS);
+    }
+
+    /**
+     * As {@link #send(ObjectNode)}, with file descriptors attached to the message (QEMU's
+     * {@code getfd}, {@code add-fd}).
+     *
+     * @param message the message; an {@code id} member is added to it
+     * @param fds descriptors to pass; empty for none
+     * @return the pending call
+     * @throws QmpException when there are descriptors and this transport cannot pass them (TCP, or a
+     *     unix socket not connected for fd passing); nothing is sent then
+     */
+    public Call send(ObjectNode message, FileDescriptor[] fds) {
+        if (fds.length > 0 && !(transport instanceof FdPassingTransport)) {
+            throw new QmpException(name + ": cannot pass file descriptors over " + transport.describe()
+                    + (transport.describe().startsWith("unix:")
+                            ? ": connect with fdPassing(true) (needs the qmp4j-fdpass module)"
+                            : ": only a unix socket can carry them"));
+        }
         String id = idPrefix + nextId.incrementAndGet();
         message.put("id", id);
         Call call = new Call(id, new CompletableFuture<>());
@@ -208,7 +231,7 @@ public final class MessageSession implements AutoCloseable {
             throw ended(closed);
         }
         try {
-            write(message);
+            write(message, fds);
         } catch (QmpException alreadyFailedEveryCall) {
             // fail() has completed this call's future along with every other pending call.
         }
@@ -222,13 +245,17 @@ public final class MessageSession implements AutoCloseable {
      * @throws QmpConnectionException when the session has ended or the write fails
      */
     public void write(JsonNode message) {
+        write(message, NO_FDS);
+    }
+
+    private void write(JsonNode message, FileDescriptor[] fds) {
         byte[] bytes = JsonCodec.encode(message);
         if (LOG.isDebugEnabled()) {
             JsonNode shown = Redaction.forLog(message);
-            LOG.debug("{} --> {}", name, shown == message ? new String(bytes, StandardCharsets.UTF_8)
-                    : JsonCodec.toString(shown, false));
+            LOG.debug("{} --> {}{}", name, shown == message ? new String(bytes, StandardCharsets.UTF_8)
+                    : JsonCodec.toString(shown, false), fds.length == 0 ? "" : " (+" + fds.length + " fds)");
         }
-        writeRaw(bytes);
+        writeRaw(bytes, fds);
     }
 
     /**
@@ -238,6 +265,10 @@ public final class MessageSession implements AutoCloseable {
      * @throws QmpConnectionException when the session has ended or the write fails
      */
     public void writeRaw(byte[] bytes) {
+        writeRaw(bytes, NO_FDS);
+    }
+
+    private void writeRaw(byte[] bytes, FileDescriptor[] fds) {
         writeLock.lock();
         try {
             QmpException closed = closedBy.get();
@@ -249,7 +280,11 @@ public final class MessageSession implements AutoCloseable {
             // every caller; keep a pending interrupt away from the write and restore it afterwards.
             boolean interrupted = Thread.interrupted();
             try {
-                transport.write(ByteBuffer.wrap(bytes));
+                if (fds.length > 0) {
+                    ((FdPassingTransport) transport).write(ByteBuffer.wrap(bytes), fds);
+                } else {
+                    transport.write(ByteBuffer.wrap(bytes));
+                }
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();

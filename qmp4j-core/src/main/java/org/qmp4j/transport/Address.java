@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Where a QMP or guest-agent socket lives: a unix socket path or a TCP host and port.
+ * Where a QMP or guest-agent socket lives: a unix socket path or a TCP host and port, the latter
+ * optionally with TLS.
  *
  * <p>{@link #parse(String)} accepts the forms QEMU users type: {@code /path/to.sock},
- * {@code unix:/path}, {@code host:port}, {@code tcp:host:port}, {@code [::1]:4444}.
+ * {@code unix:/path}, {@code host:port}, {@code tcp:host:port}, {@code [::1]:4444}, and
+ * {@code tls:host:port} or {@code tls:[::1]:4444} for QMP over TLS.
  */
 public sealed interface Address permits Address.Unix, Address.Tcp {
 
@@ -54,17 +56,20 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
     }
 
     /**
-     * A TCP endpoint.
+     * A TCP endpoint, plain or TLS.
      *
-     * @param host a host name or an IPv4/IPv6 literal (without brackets)
+     * @param host a host name or an IPv4/IPv6 literal (without brackets); with TLS, the name the
+     *     server's certificate must match
      * @param port 0..65535 (0 only for listening: any free port)
+     * @param tls whether the connection is wrapped in TLS ({@code tls:host:port})
      */
-    record Tcp(String host, int port) implements Address {
+    record Tcp(String host, int port, boolean tls) implements Address {
         /**
          * Validates the port range.
          *
          * @param host a host name or an IP literal
          * @param port the port
+         * @param tls whether to use TLS
          */
         public Tcp {
             if (port < 0 || port > 65535) {
@@ -75,6 +80,21 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
             }
         }
 
+        /**
+         * A plain (non-TLS) TCP endpoint.
+         *
+         * @param host a host name or an IP literal
+         * @param port the port
+         */
+        public Tcp(String host, int port) {
+            this(host, port, false);
+        }
+
+        /** @return the same host and port with TLS */
+        public Tcp withTls() {
+            return new Tcp(host, port, true);
+        }
+
         @Override
         public SocketAddress socketAddress() {
             return new InetSocketAddress(host, port);
@@ -82,14 +102,15 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
 
         @Override
         public String toString() {
-            return "tcp:" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+            return (tls ? "tls:" : "tcp:") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }
     }
 
     /**
      * Parses an address as typed by a user.
      *
-     * @param text {@code /path}, {@code unix:/path}, {@code host:port}, {@code tcp:host:port} or {@code [v6]:port}
+     * @param text {@code /path}, {@code unix:/path}, {@code host:port}, {@code tcp:host:port}, {@code [v6]:port},
+     *     {@code tls:host:port} or {@code tls:[v6]:port}
      * @return the address
      * @throws IllegalArgumentException with a readable message when the text is not an address
      */
@@ -101,9 +122,13 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
         if (s.startsWith("unix:")) {
             return new Unix(Path.of(s.substring(5)));
         }
-        boolean explicitTcp = s.startsWith("tcp:");
+        boolean tls = s.startsWith("tls:");
+        boolean explicitTcp = tls || s.startsWith("tcp:");
         if (explicitTcp) {
             s = s.substring(4);
+        }
+        if (tls && (s.startsWith("/") || s.startsWith("."))) {
+            throw new IllegalArgumentException("TLS works only over TCP (tls:host:port), not on a unix socket: " + text);
         }
         int colon = s.lastIndexOf(':');
         if (!explicitTcp && (colon < 0 || s.startsWith("/") || s.startsWith("."))) {
@@ -122,6 +147,6 @@ public sealed interface Address permits Address.Unix, Address.Tcp {
         if (!port.matches("[0-9]{1,5}")) {
             throw new IllegalArgumentException("not a TCP port: '" + port + "' in " + text);
         }
-        return new Tcp(host.isEmpty() ? "localhost" : host, Integer.parseInt(port));
+        return new Tcp(host.isEmpty() ? "localhost" : host, Integer.parseInt(port), tls);
     }
 }

@@ -29,8 +29,12 @@ public final class SocketListener implements AutoCloseable {
      * @param address where to listen; a TCP port of 0 picks a free port
      * @return the listener
      * @throws IOException when the address is in use or cannot be bound
+     * @throws IllegalArgumentException for a {@code tls:} address: listening with TLS is not supported
      */
     public static SocketListener bind(Address address) throws IOException {
+        if (address instanceof Address.Tcp tcp && tcp.tls()) {
+            throw new IllegalArgumentException("listening with TLS is not supported: " + address);
+        }
         ServerSocketChannel ch = address instanceof Address.Unix
                 ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
                 : ServerSocketChannel.open();

@@ -35,33 +35,58 @@ public final class SocketTransport implements Transport {
      * @throws ConnectException when refused or the socket file does not exist
      * @throws java.net.SocketTimeoutException when the deadline passes
      * @throws IOException for other socket errors
+     * @throws IllegalArgumentException for a {@code tls:} address, which needs {@link TlsTransport}
      */
     public static SocketTransport connect(Address address, Duration timeout) throws IOException {
+        if (address instanceof Address.Tcp tcp && tcp.tls()) {
+            throw new IllegalArgumentException("this connection does not support TLS (only QMP does, through "
+                    + "QmpClient or TlsTransport): " + address);
+        }
         SocketChannel ch = address instanceof Address.Unix
                 ? SocketChannel.open(java.net.StandardProtocolFamily.UNIX)
                 : SocketChannel.open();
+        if (address instanceof Address.Tcp) {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+        try {
+            return new SocketTransport(connectChannel(ch, address.socketAddress(), address.toString(), timeout),
+                    address.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConnectException("no socket at " + address);
+        }
+    }
+
+    /**
+     * Connects an open channel within a deadline and leaves it blocking; closes it on failure. (Also for
+     * channels of other providers, such as qmp4j-fdpass's.)
+     *
+     * @param <C> the channel's type
+     * @param ch an unconnected channel
+     * @param target where to
+     * @param description the target, for messages
+     * @param timeout how long the connect may take
+     * @return the connected channel
+     * @throws IOException when it fails or the deadline passes ({@link java.net.SocketTimeoutException})
+     */
+    public static <C extends SocketChannel> C connectChannel(C ch, java.net.SocketAddress target, String description,
+            Duration timeout) throws IOException {
         boolean ok = false;
         try {
-            if (address instanceof Address.Tcp) {
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            }
             // Non-blocking connect + selector: the only way to bound a connect on a SocketChannel.
             ch.configureBlocking(false);
-            if (!ch.connect(address.socketAddress())) {
+            if (!ch.connect(target)) {
                 try (Selector selector = Selector.open()) {
                     ch.register(selector, SelectionKey.OP_CONNECT);
                     long ms = Math.max(1, timeout.toMillis());
                     if (selector.select(ms) == 0) {
-                        throw new java.net.SocketTimeoutException("connect to " + address + " timed out");
+                        throw new java.net.SocketTimeoutException("connect to " + description + " timed out");
                     }
                 }
                 ch.finishConnect();
             }
             ch.configureBlocking(true);
             ok = true;
-            return new SocketTransport(ch, address.toString());
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConnectException("no socket at " + address);
+            return ch;
         } finally {
             if (!ok) {
                 ch.close();
@@ -77,10 +102,36 @@ public final class SocketTransport implements Transport {
      * @return the connected transport
      * @throws org.qmp4j.QmpTimeoutException when the deadline passes
      * @throws org.qmp4j.QmpConnectionException when refused, missing, or failing otherwise
+     * @throws IllegalArgumentException for a {@code tls:} address, which needs {@link TlsTransport}
      */
     public static SocketTransport open(Address address, Duration timeout) {
+        return open(address, timeout, () -> connect(address, timeout));
+    }
+
+    /** Connects a transport of some kind; the one place connect failures become typed exceptions. */
+    @FunctionalInterface
+    public interface Connector<T extends Transport> {
+        /**
+         * @return the connected transport
+         * @throws IOException when connecting fails
+         */
+        T connect() throws IOException;
+    }
+
+    /**
+     * Connects with {@code connector}, translating failures as {@link #open(Address, Duration)} does.
+     *
+     * @param <T> the transport's type
+     * @param address where, for messages
+     * @param timeout the connect timeout, for messages
+     * @param connector what connects
+     * @return the transport
+     * @throws org.qmp4j.QmpTimeoutException when connecting timed out
+     * @throws org.qmp4j.QmpConnectionException when it failed
+     */
+    public static <T extends Transport> T open(Address address, Duration timeout, Connector<T> connector) {
         try {
-            return connect(address, timeout);
+            return connector.connect();
         } catch (java.net.SocketTimeoutException e) {
             throw new org.qmp4j.QmpTimeoutException(org.qmp4j.QmpTimeoutException.Phase.CONNECT, timeout,
                     "connect to " + address);
@@ -108,10 +159,15 @@ public final class SocketTransport implements Transport {
 
     @Override
     public void close() {
+        closeQuietly(channel);
+    }
+
+    /** @param socket a channel or socket to close; closing can only fail in ways that leave it closed anyway */
+    static void closeQuietly(java.io.Closeable socket) {
         try {
-            channel.close();
+            socket.close();
         } catch (IOException ignored) {
-            // Closing a socket can only fail in ways that leave it closed anyway.
+            // closed either way
         }
     }
 }

@@ -26,6 +26,24 @@ class AddressTest {
     }
 
     @Test
+    void tlsForms() {
+        assertEquals(new Address.Tcp("127.0.0.1", 5555, true), Address.parse("tls:127.0.0.1:5555"));
+        assertEquals(new Address.Tcp("qemu.example", 5555, true), Address.parse("tls:qemu.example:5555"));
+        assertEquals(new Address.Tcp("::1", 5555, true), Address.parse("tls:[::1]:5555"));
+        assertEquals("tls:[::1]:5555", Address.parse("tls:[::1]:5555").toString());
+        assertEquals("tls:127.0.0.1:5555", Address.parse(" tls:127.0.0.1:5555 ").toString());
+        assertEquals(Address.parse("tls:h:1"), new Address.Tcp("h", 1).withTls());
+        assertTrue(Address.parse("tls:h:1") instanceof Address.Tcp t && t.tls());
+        assertTrue(Address.parse("tcp:h:1") instanceof Address.Tcp t && !t.tls());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Address.parse("tls:/run/qmp.sock")).getMessage()
+                .contains("not on a unix socket"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Address.parse("tls:host")).getMessage()
+                .contains("needs a port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Address.parse("tls:::1:5555")).getMessage()
+                .contains("brackets"));
+    }
+
+    @Test
     void badInputGetsAReadableError() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Address.parse("host:http")).getMessage()
                 .contains("not a TCP port"));

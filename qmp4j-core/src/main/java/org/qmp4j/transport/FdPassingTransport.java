@@ -1,0 +1,53 @@
+package org.qmp4j.transport;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ServiceLoader;
+
+/**
+ * A unix-socket transport that can send file descriptors with a message ({@code SCM_RIGHTS}), as
+ * QEMU's {@code getfd} and {@code add-fd} expect. The JDK cannot do this, so the implementation lives in
+ * the optional qmp4j-fdpass module (junixsocket), found through {@link Provider}; the core's plain path
+ * carries no native code.
+ */
+public interface FdPassingTransport extends Transport {
+
+    /**
+     * Writes every remaining byte of {@code src} with the descriptors attached to its first bytes.
+     *
+     * @param src the bytes
+     * @param fds open descriptors; the peer gets its own copies, the caller keeps and closes these
+     * @throws IOException when the connection fails or is closed
+     */
+    void write(ByteBuffer src, FileDescriptor[] fds) throws IOException;
+
+    /** Makes such transports; registered with {@link ServiceLoader} by the module that implements them. */
+    interface Provider {
+        /**
+         * @param path the unix socket's path
+         * @param timeout bound on connecting
+         * @return the connected transport
+         * @throws IOException when the connection fails
+         */
+        FdPassingTransport connect(Path path, Duration timeout) throws IOException;
+    }
+
+    /**
+     * Connects with the first provider on the class path.
+     *
+     * @param path the unix socket's path
+     * @param timeout bound on connecting
+     * @return the connected transport
+     * @throws IOException when the connection fails
+     * @throws IllegalStateException when no provider is on the class path
+     */
+    static FdPassingTransport connect(Path path, Duration timeout) throws IOException {
+        for (Provider p : ServiceLoader.load(Provider.class)) {
+            return p.connect(path, timeout);
+        }
+        throw new IllegalStateException("passing file descriptors needs the qmp4j-fdpass module (junixsocket) on the class path");
+    }
+}
