@@ -117,6 +117,7 @@ public final class Invocation implements AutoCloseable {
         } else {
             String address = address();
             tls(b);
+            b.fdPassing(line.hasOption("pass-fd")); // qmp --pass-fd: a unix socket that can carry descriptors
             client = b.address(address).name(address).connect();
         }
         StartupTrace.mark("connected");

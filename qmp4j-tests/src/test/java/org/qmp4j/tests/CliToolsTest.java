@@ -141,6 +141,20 @@ class CliToolsTest {
         assertTrue(help.out().contains("path: str"), help::toString);
     }
 
+    @Test
+    void qmpPassesFileDescriptorsWithPassFd() throws Exception {
+        Path file = Files.createTempFile(dir, "fd-", ".img");
+        Result added = run("qmp", "--pass-fd", file.toString(), "--json", "add-fd", "--fdset-id=9");
+        ok(added);
+        assertEquals(9, parse(added.out()).path("fdset-id").asInt(), added::toString);
+        Result fdsets = run("qmp", "--json", "query-fdsets");
+        assertTrue(fdsets.out().contains("\"fdset-id\": 9") || fdsets.out().contains("\"fdset-id\":9"), fdsets::toString);
+        Result missing = run("qmp", "--pass-fd", dir.resolve("no-such-file").toString(), "add-fd");
+        assertEquals(2, missing.exit(), missing::toString);
+        assertTrue(missing.err().contains("cannot open"), missing::toString);
+        Files.delete(file);
+    }
+
     private static JsonNode parse(String s) {
         try {
             return JsonCodec.parse(s);

@@ -2,7 +2,14 @@ package org.qmp4j.cli.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.cli.Options;
 import org.qmp4j.QmpClient;
 import org.qmp4j.QmpCommandException;
@@ -10,9 +17,9 @@ import org.qmp4j.cli.Arguments;
 import org.qmp4j.cli.ExitCode;
 import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.Json;
+import org.qmp4j.cli.SchemaHelp;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
-import org.qmp4j.cli.SchemaHelp;
 import org.qmp4j.schema.QmpSchema;
 
 /** {@code qmp COMMAND [--key=value | --flag]...}: run one QMP command, as the seed's {@code qmp} tool. */
@@ -44,6 +51,8 @@ public final class QmpTool extends Tool {
     public void addOptions(Options options) {
         options.addOption(option("p", "pretty", null, "print the result as indented JSON"));
         options.addOption(option(null, "path", "ADDR", "the QMP socket, as the seed's qmp spelled it (same as -s)"));
+        options.addOption(option(null, "pass-fd", "FILE", "open FILE (read-write if allowed) and pass its descriptor "
+                + "with the command, for getfd and add-fd; repeatable; unix sockets only"));
     }
 
     @Override
@@ -85,7 +94,7 @@ public final class QmpTool extends Tool {
                 args.add(w.substring(2, eq), w.substring(eq + 1), false);
             }
         }
-        JsonNode result = qmp.execute(command, Arguments.asMap(args.build()));
+        JsonNode result = execute(qmp, command, Arguments.asMap(args.build()), in.line().getOptionValues("pass-fd"));
         if (in.line().hasOption("pretty")) {
             in.printJson(result, true);
         } else if (in.json()) {
@@ -94,6 +103,35 @@ public final class QmpTool extends Tool {
             Json.flatten(result, in.out());
         }
         return ExitCode.OK;
+    }
+
+    /** Runs the command, with the descriptors of the --pass-fd files attached; QEMU keeps its own copies. */
+    private static JsonNode execute(QmpClient qmp, String command, Map<String, ?> args, String[] files) {
+        if (files == null) {
+            return qmp.execute(command, args);
+        }
+        List<RandomAccessFile> open = new ArrayList<>();
+        try {
+            FileDescriptor[] fds = new FileDescriptor[files.length];
+            for (int i = 0; i < files.length; i++) {
+                Path f = Path.of(files[i]);
+                try {
+                    open.add(new RandomAccessFile(f.toFile(), Files.isWritable(f) ? "rw" : "r"));
+                    fds[i] = open.get(i).getFD();
+                } catch (IOException e) {
+                    throw new UsageException("--pass-fd: cannot open " + f + ": " + e.getMessage());
+                }
+            }
+            return qmp.execute(command, args, fds);
+        } finally {
+            for (RandomAccessFile f : open) {
+                try {
+                    f.close();
+                } catch (IOException ignored) {
+                    // QEMU has its own copy; ours only needed to live until the command was sent
+                }
+            }
+        }
     }
 
     /**
