@@ -2,13 +2,18 @@ package org.qmp4j.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +23,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.qmp4j.QmpConnectionException;
+import org.qmp4j.QmpException;
+import org.qmp4j.QmpTimeoutException;
+import org.qmp4j.qga.GuestAgentClient;
 import org.qmp4j.tests.ToolProcess.Result;
 
 /**
@@ -148,6 +157,42 @@ class GuestVmTest {
 
     @Test
     @Order(5)
+    void theAgentKilledMidCatFailsThatCallAndTheClientRecoversWhenItIsBack() throws Exception {
+        try (GuestAgentClient ga = GuestAgentClient.builder().address(qga).commandTimeout(Duration.ofSeconds(5))
+                .waitForAgent(Duration.ofSeconds(60)).connect()) {
+            assertEquals(0, ga.exec(List.of("/bin/busybox", "dd", "if=/dev/zero", "of=/tmp/big", "bs=1M", "count=16"),
+                    Duration.ofSeconds(60)).exitCode());
+            // The agent kills itself a second from now, while the read below is under way; inittab respawns it.
+            ga.execute("guest-exec", Map.of("path", "/bin/sh", "arg", List.of("-c", "sleep 1; killall -9 qemu-ga")));
+            long t0 = System.nanoTime();
+            QmpException lost = assertThrows(QmpException.class,
+                    () -> ga.files().read("/tmp/big", OutputStream.nullOutputStream(), n -> { }));
+            long failedAfter = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(lost instanceof QmpTimeoutException || lost instanceof QmpConnectionException, lost.toString());
+            // Back: the next call resynchronises (0xFF + guest-sync-delimited), whatever the old agent left behind.
+            long t1 = System.nanoTime();
+            QmpException last = null;
+            for (int i = 0; i < 30; i++) {
+                try {
+                    ga.sync();
+                    last = null;
+                    break;
+                } catch (QmpTimeoutException notYet) {
+                    last = notYet;
+                }
+            }
+            assertEquals(null, last, "the respawned agent never answered");
+            long backAfter = (System.nanoTime() - t1) / 1_000_000;
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            assertEquals(16L << 20, ga.files().read("/tmp/big", all, n -> { }));
+            System.out.println("RELIABILITY | guest VM | qemu-ga killed (-9) inside the guest 1 s into a 16 MiB cat | "
+                    + lost.getClass().getSimpleName() + " after " + failedAfter + " ms (5 s command timeout); "
+                    + "the respawned agent answered a resync after " + backAfter + " ms; the same client then read all 16 MiB");
+        }
+    }
+
+    @Test
+    @Order(6)
     void rebootThenWaitReconnects() {
         String bootId = ga("cat", "/proc/sys/kernel/random/boot_id").out();
         ok(ga("reboot"));
@@ -157,7 +202,7 @@ class GuestVmTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void shutdownEndsQemu() throws Exception {
         ok(ga("shutdown"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
