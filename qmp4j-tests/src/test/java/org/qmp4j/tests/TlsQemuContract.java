@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.qmp4j.Greeting;
 import org.qmp4j.QmpClient;
@@ -27,43 +28,51 @@ import org.qmp4j.launch.QemuProcess;
 import org.qmp4j.tests.ToolProcess.Result;
 
 /**
- * QMP over TLS against a real QEMU 7.2: one QEMU with four TCP monitors, three of them behind
- * {@code tls-creds-x509}, and throwaway certificates made with openssl at test time.
+ * QMP over TLS against a real QEMU: one QEMU with four TCP monitors, three of them behind
+ * {@code tls-creds-x509}, and throwaway certificates made with openssl at test time. Subclasses pick
+ * the generation (7.2 and 11.x).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TlsQemuTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TlsQemuContract {
     private static final Duration CONNECT = Duration.ofSeconds(5);
 
-    private static Path dir;
-    private static QemuProcess qemu;
+    /** @return the QEMU generation to test */
+    abstract QemuGeneration generation();
+
+    private Path dir;
+    private QemuProcess qemu;
     /** verify-peer=off, certificate for 127.0.0.1 and localhost. */
-    private static int open;
+    private int open;
     /** verify-peer=on: a client certificate signed by the CA is required. */
-    private static int mutual;
+    private int mutual;
     /** verify-peer=off, certificate for localhost only. */
-    private static int localhostOnly;
+    private int localhostOnly;
     /** plain QMP over TCP, no TLS. */
-    private static int plain;
+    private int plain;
 
     @BeforeAll
-    static void start() throws Exception {
-        dir = Files.createTempDirectory("qmp4j-tls-");
+    void start() throws Exception {
+        // Inside the chroot of a chrooted QEMU, so that it can read its credentials.
+        dir = Files.createTempDirectory(generation().root().resolve("tmp"), "qmp4j-tls-");
         makeCertificates();
         open = freePort();
         mutual = freePort();
         localhostOnly = freePort();
         plain = freePort();
-        qemu = QemuProcess.builder().addArgs(
-                "-object", "tls-creds-x509,id=tls0,dir=" + dir.resolve("server") + ",endpoint=server,verify-peer=off",
-                "-object", "tls-creds-x509,id=tls1,dir=" + dir.resolve("server") + ",endpoint=server,verify-peer=on",
-                "-object", "tls-creds-x509,id=tls2,dir=" + dir.resolve("localhost") + ",endpoint=server,verify-peer=off")
+        String server = generation().seenByQemu(dir.resolve("server"));
+        String localhost = generation().seenByQemu(dir.resolve("localhost"));
+        qemu = generation().launcher().addArgs(
+                "-object", "tls-creds-x509,id=tls0,dir=" + server + ",endpoint=server,verify-peer=off",
+                "-object", "tls-creds-x509,id=tls1,dir=" + server + ",endpoint=server,verify-peer=on",
+                "-object", "tls-creds-x509,id=tls2,dir=" + localhost + ",endpoint=server,verify-peer=off")
                 .addArgs(monitor(0, open, "tls0")).addArgs(monitor(1, mutual, "tls1"))
                 .addArgs(monitor(2, localhostOnly, "tls2")).addArgs(monitor(3, plain, null))
                 .start();
     }
 
     @AfterAll
-    static void stop() throws IOException {
+    void stop() throws IOException {
         if (qemu != null) {
             qemu.close();
         }
@@ -91,7 +100,7 @@ class TlsQemuTest {
         return QmpClient.builder().address(address).connectTimeout(CONNECT).commandTimeout(CONNECT);
     }
 
-    private static Path file(String name) {
+    private Path file(String name) {
         return dir.resolve(name);
     }
 
@@ -191,7 +200,7 @@ class TlsQemuTest {
 
     // ---- throwaway PKI ----
 
-    private static void makeCertificates() throws Exception {
+    private void makeCertificates() throws Exception {
         Path server = Files.createDirectories(dir.resolve("server"));
         Path localhost = Files.createDirectories(dir.resolve("localhost"));
         ca("ca");
@@ -215,13 +224,13 @@ class TlsQemuTest {
         Files.copy(file("localhost-server-key.pem"), localhost.resolve("server-key.pem"));
     }
 
-    private static void ca(String name) throws Exception {
+    private void ca(String name) throws Exception {
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + "-key.pem", "-out", name + "-cert.pem",
                 "-days", "2", "-subj", "/CN=qmp4j test " + name,
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
     }
 
-    private static void leaf(String name, String keyType, String cn, String extensions) throws Exception {
+    private void leaf(String name, String keyType, String cn, String extensions) throws Exception {
         List<String> req = new ArrayList<>(List.of("req", "-new", "-newkey", keyType));
         if (keyType.equals("ec")) {
             req.addAll(List.of("-pkeyopt", "ec_paramgen_curve:P-256"));
@@ -234,7 +243,7 @@ class TlsQemuTest {
                 "-out", name + "-cert.pem");
     }
 
-    private static void openssl(String... args) throws Exception {
+    private void openssl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
         Process p;
