@@ -149,7 +149,7 @@ public final class Arguments {
      */
     public static java.util.Map<String, JsonNode> asMap(ObjectNode object) {
         java.util.Map<String, JsonNode> map = new java.util.LinkedHashMap<>();
-        object.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue()));
+        object.properties().forEach(e -> map.put(e.getKey(), e.getValue()));
         return map;
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.util.Iterator;
 import java.util.Map;
 import org.qmp4j.framing.JsonCodec;
 
@@ -85,8 +84,7 @@ public final class Json {
             }
         } else if (v.isObject()) {
             String prefix = join(path, label);
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : v.properties()) {
                 flatten(prefix, e.getKey(), e.getValue(), out);
             }
         } else {

@@ -221,6 +221,9 @@ public final class Main {
         return o;
     }
 
+    // Commons CLI 1.10 deprecates this formatter for org.apache.commons.cli.help, whose output has
+    // another layout; the tools keep the classic one their users (and tests) read.
+    @SuppressWarnings("deprecation")
     private static void help(Tool tool, Options options, PrintStream out) {
         HelpFormatter f = HelpFormatter.builder().get();
         PrintWriter w = new PrintWriter(out);

@@ -24,7 +24,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.Map;
 import org.qmp4j.QmpProtocolException;
 
@@ -57,7 +56,7 @@ public final class JsonCodec {
                     .build())
             .build();
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    private static final JsonNodeFactory NODES = new JsonNodeFactory(true); // numbers kept exactly as sent
 
     private JsonCodec() {
     }
@@ -223,8 +222,7 @@ public final class JsonCodec {
         switch (n.getNodeType()) {
             case OBJECT:
                 g.writeStartObject();
-                for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : n.properties()) {
                     g.writeFieldName(e.getKey());
                     write(g, e.getValue());
                 }

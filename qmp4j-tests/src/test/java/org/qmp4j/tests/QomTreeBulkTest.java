@@ -22,6 +22,7 @@ class QomTreeBulkTest {
         Path sock = dir.resolve("tools.sock");
         try (QemuProcess qemu = next.launcher().addArgs("-qmp", "unix:" + next.seenByQemu(sock) + ",server=on,wait=off")
                 .start()) {
+            assertTrue(qemu.process().isAlive(), "QEMU 11 runs for the tools below");
             Result bulk = ToolProcess.run(sock.toString(), "qom-tree", "--debug", "/machine");
             assertEquals(0, bulk.exit(), bulk::toString);
             assertTrue(bulk.err().contains("\"execute\":\"qom-list-get\""), "the default on QEMU 11 is the bulk read");

@@ -1,7 +1,6 @@
 package org.qmp4j.cli.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 import org.qmp4j.QmpCommandException;
 import org.qmp4j.cli.ExitCode;
@@ -46,8 +45,7 @@ public final class QomGetTool extends Tool {
         if (in.json()) {
             in.printJson(value, false);
         } else if (value.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : value.properties()) {
                 in.out().println(e.getKey() + ": " + Json.scalar(e.getValue()));
             }
         } else {
