@@ -25,6 +25,9 @@ final class EventFrames {
      *     the greeting, unknown members, bad JSON): the ordinary path then parses and judges it
      */
     static QmpEvent scan(byte[] buf, int off, int len) {
+        if (!startsLikeAnEvent(buf, off, len)) {
+            return null; // a reply: not worth a parser of its own before the ordinary one
+        }
         try (JsonParser p = JsonCodec.FACTORY.createParser(buf, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -70,6 +73,27 @@ final class EventFrames {
         } catch (IOException | RuntimeException e) {
             return null; // the ordinary path reports bad input with its usual message
         }
+    }
+
+    private static final byte[] TIMESTAMP = {'"', 't', 'i', 'm', 'e', 's', 't', 'a', 'm', 'p', '"'};
+    private static final byte[] EVENT = {'"', 'e', 'v', 'e', 'n', 't', '"'};
+
+    /**
+     * QEMU writes events as {@code {"timestamp": ..., "event": ...}}: a look at the first member name
+     * keeps replies ({@code {"return": ...}}) from paying for a parser here. An event in another order
+     * merely takes the ordinary path.
+     */
+    private static boolean startsLikeAnEvent(byte[] buf, int off, int len) {
+        int i = off + 1; // the framer hands over objects, so buf[off] is '{'
+        int end = off + len;
+        while (i < end && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')) {
+            i++;
+        }
+        return at(buf, i, end, TIMESTAMP) || at(buf, i, end, EVENT);
+    }
+
+    private static boolean at(byte[] buf, int i, int end, byte[] word) {
+        return end - i >= word.length && Arrays.equals(buf, i, i + word.length, word, 0, word.length);
     }
 
     private static Instant timestamp(JsonParser p) throws IOException {

@@ -14,6 +14,7 @@ import org.qmp4j.launch.QemuProcess;
  * connection, which it closes at the end. Not shared between threads except for printing.
  */
 public final class Invocation implements AutoCloseable {
+    private static final List<String> TLS_OPTIONS = List.of("tls-ca", "tls-cert", "tls-key", "tls-insecure");
     private final Tool tool;
     private final CommandLine line;
     private final PrintStream out;
@@ -109,7 +110,7 @@ public final class Invocation implements AutoCloseable {
             if (line.hasOption("socket")) {
                 throw new UsageException("--launch and --socket exclude each other");
             }
-            if (tls(QmpClient.builder())) {
+            if (TLS_OPTIONS.stream().anyMatch(line::hasOption)) {
                 throw new UsageException("--launch uses a unix socket: the --tls-* options do not apply");
             }
             qemu = QemuProcess.builder().client(b.name("qemu")).start();
@@ -128,26 +129,20 @@ public final class Invocation implements AutoCloseable {
      * Applies --tls-ca, --tls-cert/--tls-key and --tls-insecure.
      *
      * @param b the builder
-     * @return true if any of them was given
      */
-    private boolean tls(QmpClient.Builder b) {
-        boolean any = false;
+    private void tls(QmpClient.Builder b) {
         if (line.hasOption("tls-ca")) {
             b.tlsCa(Path.of(line.getOptionValue("tls-ca")));
-            any = true;
         }
         if (line.hasOption("tls-cert") != line.hasOption("tls-key")) {
             throw new UsageException("--tls-cert and --tls-key go together");
         }
         if (line.hasOption("tls-cert")) {
             b.tlsClientCertificate(Path.of(line.getOptionValue("tls-cert")), Path.of(line.getOptionValue("tls-key")));
-            any = true;
         }
         if (line.hasOption("tls-insecure")) {
             b.insecureSkipTlsVerification();
-            any = true;
         }
-        return any;
     }
 
     /** @return the throwaway QEMU started by --launch, or null */

@@ -1,7 +1,6 @@
 package org.qmp4j.bench.peers;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.qmp4j.EventSubscription;
 import org.qmp4j.QmpClient;
@@ -26,8 +25,9 @@ public final class PeerClient {
 
     /**
      * @param args the mode and its arguments, as above
+     * @throws Exception when a measurement fails
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         if (args.length < 3) {
             System.err.println("usage: PeerClient seq ADDR SECONDS | pipe ADDR SECONDS WINDOW | events ADDR COUNT");
             System.exit(2);
@@ -35,8 +35,8 @@ public final class PeerClient {
         String mode = args[0];
         String addr = args[1];
         switch (mode) {
-            case "seq" -> print("seq", window(addr, Double.parseDouble(args[2]), 1), "round trips/s");
-            case "pipe" -> print("pipe", window(addr, Double.parseDouble(args[2]), Integer.parseInt(args[3])),
+            case "seq" -> Rate.print(IMPL, "seq", window(addr, Double.parseDouble(args[2]), 1), "round trips/s");
+            case "pipe" -> Rate.print(IMPL, "pipe", window(addr, Double.parseDouble(args[2]), Integer.parseInt(args[3])),
                     "commands/s");
             case "events" -> events(addr, Long.parseLong(args[2]));
             default -> {
@@ -46,38 +46,22 @@ public final class PeerClient {
         }
     }
 
-    static final double JVM_WARM_UP_SECONDS = 3;
-
     /** Round trips per second with {@code window} commands in flight (1: plain blocking execute). */
-    private static double window(String addr, double seconds, int window) {
+    private static double window(String addr, double seconds, int window) throws Exception {
         try (QmpClient qmp = QmpClient.builder().address(addr).connect()) {
-            @SuppressWarnings("unchecked")
             CompletableFuture<?>[] inFlight = new CompletableFuture<?>[window];
-            double rate = 0;
-            // Phase 0 is a warm-up, not counted: seconds/4 like every client, but at least JVM_WARM_UP,
-            // so the JIT has compiled the hot path (measured: 2 s in, a JVM runs ~25% below steady state).
-            for (int phase = 0; phase < 2; phase++) {
-                long span = (long) ((phase == 0 ? Math.max(seconds / 4, JVM_WARM_UP_SECONDS) : seconds) * 1e9);
-                long done = 0;
-                long start = System.nanoTime();
-                long t = start;
-                while (t - start < span) {
-                    if (window == 1) {
-                        qmp.execute("query-status");
-                    } else {
-                        for (int i = 0; i < window; i++) {
-                            inFlight[i] = qmp.executeAsync("query-status", null);
-                        }
-                        for (CompletableFuture<?> f : inFlight) {
-                            f.join();
-                        }
-                    }
-                    done += window;
-                    t = System.nanoTime();
+            return Rate.measure(seconds, window, () -> {
+                if (window == 1) {
+                    qmp.execute("query-status");
+                    return;
                 }
-                rate = done / ((t - start) / 1e9);
-            }
-            return rate;
+                for (int i = 0; i < window; i++) {
+                    inFlight[i] = qmp.executeAsync("query-status", null);
+                }
+                for (CompletableFuture<?> f : inFlight) {
+                    f.join();
+                }
+            });
         }
     }
 
@@ -88,7 +72,7 @@ public final class PeerClient {
             qmp.events().close(); // the built-in all-events subscription: this consumer uses its own
             try (EventSubscription sub = qmp.subscribe("BLOCK_JOB_PROGRESS")) {
                 // The flood goes on until we disconnect: take events for the JIT's warm-up first, uncounted.
-                long warm = System.nanoTime() + (long) (JVM_WARM_UP_SECONDS * 1e9);
+                long warm = System.nanoTime() + (long) (Rate.JVM_WARM_UP_SECONDS * 1e9);
                 while (System.nanoTime() < warm) {
                     sub.next(WAIT);
                 }
@@ -103,15 +87,8 @@ public final class PeerClient {
                     System.err.println("PeerClient: unexpected event data");
                 }
                 double rate = (count - 1) / ((end - start) / 1e9);
-                System.out.println(String.format(Locale.ROOT,
-                        "{\"impl\":\"%s\",\"case\":\"events\",\"value\":%.1f,\"unit\":\"events/s\",\"dropped\":%d}",
-                        IMPL, rate, sub.dropped()));
+                Rate.print(IMPL, "events", rate, "events/s", ",\"dropped\":" + sub.dropped());
             }
         }
-    }
-
-    private static void print(String c, double value, String unit) {
-        System.out.println(String.format(Locale.ROOT,
-                "{\"impl\":\"%s\",\"case\":\"%s\",\"value\":%.1f,\"unit\":\"%s\"}", IMPL, c, value, unit));
     }
 }

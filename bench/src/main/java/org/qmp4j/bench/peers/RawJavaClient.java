@@ -5,7 +5,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * A data point in bench/peers/run, not a library: the C floor's work (pre-encoded commands, line ends
@@ -50,57 +49,41 @@ public final class RawJavaClient {
 
     /**
      * @param args the mode and its arguments, as above
-     * @throws IOException when the server goes away
+     * @throws Exception when the server goes away
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         RawJavaClient c = new RawJavaClient(args[1]);
         switch (args[0]) {
-            case "seq" -> print("seq", c.window(Double.parseDouble(args[2]), 1), "round trips/s");
-            case "pipe" -> print("pipe", c.window(Double.parseDouble(args[2]), Integer.parseInt(args[3])), "commands/s");
+            case "seq" -> Rate.print("java-raw", "seq", c.window(Double.parseDouble(args[2]), 1), "round trips/s");
+            case "pipe" -> Rate.print("java-raw", "pipe", c.window(Double.parseDouble(args[2]), Integer.parseInt(args[3])),
+                    "commands/s");
             case "events" -> {
                 long count = Long.parseLong(args[2]);
-                long warm = System.nanoTime() + (long) (PeerClient.JVM_WARM_UP_SECONDS * 1e9);
+                long warm = System.nanoTime() + (long) (Rate.JVM_WARM_UP_SECONDS * 1e9);
                 long extra = 0;
                 while (System.nanoTime() < warm) {
                     extra = c.lines(1024);
                 }
                 long start = System.nanoTime();
                 c.lines(Math.max(1, count - extra));
-                print("events", count / ((System.nanoTime() - start) / 1e9), "events/s");
+                Rate.print("java-raw", "events", count / ((System.nanoTime() - start) / 1e9), "events/s");
             }
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
         c.channel.close();
     }
 
-    private double window(double seconds, int window) throws IOException {
+    private double window(double seconds, int window) throws Exception {
         ByteBuffer batch = ByteBuffer.allocate(QUERY.length * window);
         for (int i = 0; i < window; i++) {
             batch.put(QUERY);
         }
-        double rate = 0;
-        for (int phase = 0; phase < 2; phase++) { // 0: warm-up, as PeerClient's
-            long span = (long) ((phase == 0 ? Math.max(seconds / 4, PeerClient.JVM_WARM_UP_SECONDS) : seconds) * 1e9);
-            long done = 0;
-            long start = System.nanoTime();
-            long t = start;
-            while (t - start < span) {
-                batch.flip();
-                while (batch.hasRemaining()) {
-                    channel.write(batch);
-                }
-                batch.limit(batch.capacity());
-                lines(window);
-                done += window;
-                t = System.nanoTime();
+        return Rate.measure(seconds, window, () -> {
+            batch.clear();
+            while (batch.hasRemaining()) {
+                channel.write(batch);
             }
-            rate = done / ((t - start) / 1e9);
-        }
-        return rate;
-    }
-
-    private static void print(String c, double value, String unit) {
-        System.out.println(String.format(Locale.ROOT,
-                "{\"impl\":\"java-raw\",\"case\":\"%s\",\"value\":%.1f,\"unit\":\"%s\"}", c, value, unit));
+            lines(window);
+        });
     }
 }
