@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Objects;
-import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonCodec;
 
 /**
  * An asynchronous event from QEMU, e.g. {@code STOP}, {@code RESUME}, {@code SHUTDOWN},

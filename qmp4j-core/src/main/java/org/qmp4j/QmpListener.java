@@ -3,9 +3,9 @@ package org.qmp4j;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import org.qmp4j.transport.Address;
-import org.qmp4j.transport.SocketListener;
-import org.qmp4j.transport.SocketTransport;
+import org.qmp4j.Address;
+import org.qmp4j.internal.transport.SocketListener;
+import org.qmp4j.internal.transport.SocketTransport;
 
 /**
  * Server mode: a socket QEMU connects to, for QEMU started with {@code -qmp unix:PATH} (without

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.schema.QmpSchema;
 
 /**

@@ -141,7 +141,7 @@ public final class Main {
                 // only a warm-up: the real connection reports any problem
             }
         }, "qmp4j-warm-up-socket");
-        Thread json = new Thread(() -> org.qmp4j.framing.JsonCodec.parseObject(new byte[] {'{', '}'}, 0, 2),
+        Thread json = new Thread(() -> org.qmp4j.internal.framing.JsonCodec.parseObject(new byte[] {'{', '}'}, 0, 2),
                 "qmp4j-warm-up-json");
         for (Thread t : new Thread[] {socket, json}) {
             t.setDaemon(true);

@@ -17,11 +17,11 @@ import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpException;
 import org.qmp4j.QmpProtocolException;
 import org.qmp4j.QmpTimeoutException;
-import org.qmp4j.framing.JsonCodec;
-import org.qmp4j.session.MessageSession;
-import org.qmp4j.session.Requests;
-import org.qmp4j.transport.Address;
-import org.qmp4j.transport.SocketTransport;
+import org.qmp4j.internal.framing.JsonCodec;
+import org.qmp4j.internal.session.MessageSession;
+import org.qmp4j.internal.session.Requests;
+import org.qmp4j.Address;
+import org.qmp4j.internal.transport.SocketTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

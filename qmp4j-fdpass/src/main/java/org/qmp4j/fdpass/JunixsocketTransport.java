@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
-import org.qmp4j.transport.FdPassingTransport;
-import org.qmp4j.transport.SocketTransport;
+import org.qmp4j.internal.transport.FdPassingTransport;
+import org.qmp4j.internal.transport.SocketTransport;
 
 /**
  * A unix-socket transport that can attach file descriptors to a write ({@code SCM_RIGHTS}), on

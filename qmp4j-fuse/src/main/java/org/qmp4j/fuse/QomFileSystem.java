@@ -15,7 +15,7 @@ import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpException;
 import org.qmp4j.QmpTimeoutException;
-import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.qom.Qom;
 import org.qmp4j.qom.QomPath;
 

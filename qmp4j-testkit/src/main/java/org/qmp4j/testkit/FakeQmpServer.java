@@ -28,11 +28,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.qmp4j.QmpException;
-import org.qmp4j.framing.JsonCodec;
-import org.qmp4j.framing.JsonFramer;
-import org.qmp4j.transport.Address;
-import org.qmp4j.transport.SocketListener;
-import org.qmp4j.transport.SocketTransport;
+import org.qmp4j.internal.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonFramer;
+import org.qmp4j.Address;
+import org.qmp4j.internal.transport.SocketListener;
+import org.qmp4j.internal.transport.SocketTransport;
 
 /**
  * An in-process QMP server for tests, on a unix socket or a loopback TCP port. It greets,

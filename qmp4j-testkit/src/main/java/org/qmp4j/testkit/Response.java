@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonCodec;
 
 /**
  * What {@link FakeQmpServer} does when a command arrives: a normal reply, an error reply, or a

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.qmp4j.QmpClient;
-import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.launch.QemuProcess;
 import org.qmp4j.tests.ToolProcess.Result;
 

@@ -13,9 +13,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
-import org.qmp4j.framing.JsonCodec;
-import org.qmp4j.framing.JsonFramer;
-import org.qmp4j.session.Requests;
+import org.qmp4j.internal.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonFramer;
+import org.qmp4j.internal.session.Requests;
 
 /**
  * The byte-level half of the library without a socket: framing a pre-built stream of QMP traffic

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.qmp4j.QmpProtocolException;
-import org.qmp4j.framing.JsonFramer;
+import org.qmp4j.internal.framing.JsonFramer;
 
 /**
  * A minimal in-process QMP peer on a unix socket, shared by the qmp4j side and the raw floor so both

@@ -26,7 +26,7 @@ import org.qmp4j.cli.Main;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
 import org.qmp4j.cli.tools.QmpEventsTool;
-import org.qmp4j.session.Threads;
+import org.qmp4j.internal.session.Threads;
 
 /**
  * {@code qmp-shell}: the interactive QMP shell. On a terminal it uses JLine (history in

@@ -25,11 +25,11 @@ import org.qmp4j.QmpException;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.cli.Arguments;
 import org.qmp4j.cli.Json;
-import org.qmp4j.session.Redaction;
+import org.qmp4j.internal.session.Redaction;
 import org.qmp4j.cli.SchemaHelp;
 import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.UsageException;
-import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.schema.QmpSchema;
 
 /**

@@ -238,7 +238,7 @@ public final class QemuGaClientTool extends Tool {
         }
         org.qmp4j.qga.GuestExec.Result r = ga.exec(rest, limit);
         if (in.json()) {
-            var o = org.qmp4j.framing.JsonCodec.object();
+            var o = org.qmp4j.internal.framing.JsonCodec.object();
             if (r.exitCode() != null) {
                 o.put("exitcode", r.exitCode());
             }
@@ -266,7 +266,7 @@ public final class QemuGaClientTool extends Tool {
             case "hostname" -> {
                 String host = ga.hostname();
                 if (in.json()) {
-                    in.printJson(org.qmp4j.framing.JsonCodec.object().put("host-name", host), false);
+                    in.printJson(org.qmp4j.internal.framing.JsonCodec.object().put("host-name", host), false);
                 } else {
                     out.println(host);
                 }
@@ -274,7 +274,7 @@ public final class QemuGaClientTool extends Tool {
             case "time" -> {
                 Instant t = ga.time();
                 if (in.json()) {
-                    in.printJson(org.qmp4j.framing.JsonCodec.object().put("time", t.toString()), false);
+                    in.printJson(org.qmp4j.internal.framing.JsonCodec.object().put("time", t.toString()), false);
                 } else {
                     out.println(t);
                 }

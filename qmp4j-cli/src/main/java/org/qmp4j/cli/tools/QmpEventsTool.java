@@ -16,7 +16,7 @@ import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
 import org.qmp4j.cli.Values;
-import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.schema.QmpSchema;
 
 /**

@@ -8,7 +8,7 @@ import org.qmp4j.cli.ExitCode;
 import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
-import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.qom.Qom;
 
 /** {@code qom-list PATH}: list an object's properties. */

@@ -9,7 +9,7 @@ import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.Json;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
-import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.qom.Qom;
 
 /** {@code qom-tree [PATH]}: print a QOM subtree with every property value. */

@@ -1,4 +1,4 @@
-package org.qmp4j.framing;
+package org.qmp4j.internal.framing;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

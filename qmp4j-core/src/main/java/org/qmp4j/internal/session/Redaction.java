@@ -1,4 +1,4 @@
-package org.qmp4j.session;
+package org.qmp4j.internal.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package org.qmp4j.session;
+package org.qmp4j.internal.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,10 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpException;
 import org.qmp4j.QmpTimeoutException;
-import org.qmp4j.framing.JsonCodec;
-import org.qmp4j.framing.JsonFramer;
-import org.qmp4j.transport.FdPassingTransport;
-import org.qmp4j.transport.Transport;
+import org.qmp4j.internal.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonFramer;
+import org.qmp4j.internal.transport.FdPassingTransport;
+import org.qmp4j.internal.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

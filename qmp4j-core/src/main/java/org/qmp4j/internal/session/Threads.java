@@ -1,4 +1,4 @@
-package org.qmp4j.session;
+package org.qmp4j.internal.session;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;

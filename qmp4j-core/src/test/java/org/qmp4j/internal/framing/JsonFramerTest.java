@@ -1,4 +1,4 @@
-package org.qmp4j.framing;
+package org.qmp4j.internal.framing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.qmp4j.framing;
+package org.qmp4j.internal.framing;
 
 import java.util.Arrays;
 import org.qmp4j.QmpProtocolException;

@@ -1,4 +1,4 @@
-package org.qmp4j.transport;
+package org.qmp4j;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

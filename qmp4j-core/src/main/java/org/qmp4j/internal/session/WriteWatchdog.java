@@ -1,4 +1,4 @@
-package org.qmp4j.session;
+package org.qmp4j.internal.session;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package org.qmp4j.transport;
+package org.qmp4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,10 +1,10 @@
-package org.qmp4j.session;
+package org.qmp4j.internal.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpProtocolException;
-import org.qmp4j.framing.JsonCodec;
+import org.qmp4j.internal.framing.JsonCodec;
 
 /** Building command messages and reading replies: the part of the wire format QMP and the guest agent share. */
 public final class Requests {

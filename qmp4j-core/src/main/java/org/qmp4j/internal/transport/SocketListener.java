@@ -1,5 +1,6 @@
-package org.qmp4j.transport;
+package org.qmp4j.internal.transport;
 
+import org.qmp4j.Address;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;

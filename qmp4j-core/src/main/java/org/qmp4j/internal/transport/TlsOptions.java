@@ -1,4 +1,4 @@
-package org.qmp4j.transport;
+package org.qmp4j.internal.transport;
 
 import java.io.IOException;
 import java.net.Socket;
