@@ -9,14 +9,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A queue of the events one consumer is interested in, filled by the session and emptied by
- * {@link #next} or {@link #poll}. Obtain one from {@link QmpClient#subscribe(String...)} before you
- * trigger what you wait for (events that arrive earlier are not in it), or use the client's built-in
- * {@link QmpClient#events()} which exists from the moment of connecting.
+ * {@link #next} or {@link #poll}. Obtain one from {@link QmpClient#subscribe(String...)} or
+ * {@link QmpClient#subscribe(Predicate)} before you trigger what you wait for (events that arrive
+ * earlier are not in it), or use the client's built-in {@link QmpClient#events()} which exists from
+ * the moment of connecting.
  *
  * <p>The queue is bounded. When it is full the oldest event is dropped, counted in {@link #dropped()}
  * and logged: a slow consumer loses its own old events but never delays command replies or other
@@ -29,6 +31,7 @@ public final class EventSubscription implements AutoCloseable {
 
     private final String owner;
     private final Set<String> names;
+    private final Predicate<QmpEvent> filter; // null: by names only
     private final int capacity;
     private final Consumer<EventSubscription> onClose;
     private final ReentrantLock lock = new ReentrantLock();
@@ -40,17 +43,22 @@ public final class EventSubscription implements AutoCloseable {
     private boolean unsignalled; // events queued since the last wake-up of consumers
     private QmpException ended;
 
-    EventSubscription(String owner, Set<String> names, int capacity, Consumer<EventSubscription> onClose) {
+    EventSubscription(String owner, Set<String> names, Predicate<QmpEvent> filter, int capacity,
+            Consumer<EventSubscription> onClose) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("event queue capacity must be positive: " + capacity);
         }
         this.owner = owner;
         this.names = Set.copyOf(names);
+        this.filter = filter;
         this.capacity = capacity;
         this.onClose = onClose;
     }
 
-    /** @return the event names this subscription receives; empty means all */
+    /**
+     * @return the event names given to {@link QmpClient#subscribe(String...)}; empty for every event, and
+     *     for a subscription made with a predicate
+     */
     public Set<String> names() {
         return names;
     }
@@ -93,7 +101,7 @@ public final class EventSubscription implements AutoCloseable {
         QmpEvent e = poll(timeout);
         if (e == null) {
             throw new QmpTimeoutException(QmpTimeoutException.Phase.EVENT, timeout,
-                    owner + ": waiting for " + (names.isEmpty() ? "any event" : "event " + String.join("|", names)));
+                    owner + ": waiting for " + describe());
         }
         return e;
     }
@@ -163,8 +171,24 @@ public final class EventSubscription implements AutoCloseable {
         onClose.accept(this);
     }
 
-    boolean accepts(String name) {
-        return names.isEmpty() || names.contains(name);
+    private String describe() {
+        return filter != null ? "a matching event" : names.isEmpty() ? "any event" : "event " + String.join("|", names);
+    }
+
+    /**
+     * Reader thread. A predicate that throws is a bug in the caller's code: it is logged and the event
+     * is not taken, and the session goes on.
+     */
+    boolean accepts(QmpEvent event) {
+        if (filter == null) {
+            return names.isEmpty() || names.contains(event.name());
+        }
+        try {
+            return filter.test(event);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: event filter failed on {}; event not delivered to this subscription", owner, event.name(), e);
+            return false;
+        }
     }
 
     /**
@@ -194,8 +218,8 @@ public final class EventSubscription implements AutoCloseable {
             lock.unlock();
         }
         if (droppedNow > 0) {
-            LOG.warn("{}: event queue {} full ({} events); dropped the oldest, {} dropped so far",
-                    owner, names.isEmpty() ? "(all events)" : names, capacity, droppedNow);
+            LOG.warn("{}: event queue for {} full ({} events); dropped the oldest, {} dropped so far",
+                    owner, describe(), capacity, droppedNow);
         }
     }
 

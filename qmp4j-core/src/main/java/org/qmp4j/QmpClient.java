@@ -11,25 +11,19 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.qmp4j.internal.framing.JsonCodec;
+import java.util.function.Predicate;
+import org.qmp4j.internal.session.Await;
+import org.qmp4j.internal.session.Checks;
 import org.qmp4j.internal.session.MessageSession;
 import org.qmp4j.internal.session.Requests;
 import org.qmp4j.internal.session.Threads;
-import org.qmp4j.Address;
-import org.qmp4j.internal.transport.FdPassingTransport;
 import org.qmp4j.internal.transport.SocketListener;
-import org.qmp4j.internal.transport.SocketTransport;
 import org.qmp4j.internal.transport.TlsOptions;
-import org.qmp4j.internal.transport.TlsTransport;
 import org.qmp4j.internal.transport.Transport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.qmp4j.internal.transport.Transports;
 
 /**
  * A QMP connection to one QEMU: commands, replies and events.
@@ -45,35 +39,47 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: any number of threads may call {@code execute} and {@code executeAsync} at once.
  * Every command carries an id and replies are matched by id, never by order. Every call has a
- * deadline (the builder's {@code commandTimeout} unless given); a call that times out leaves the
- * session healthy, and its late reply is dropped. When the connection is lost every waiting call
- * fails at once with {@link QmpConnectionException}.
+ * deadline (the builder's {@code commandTimeout} unless the {@link QmpRequest} has its own); a call
+ * that times out leaves the session healthy, and its late reply is dropped. When the connection is
+ * lost every waiting call fails at once with {@link QmpConnectionException}.
  *
- * <p>Futures returned by {@code executeAsync} complete on a shared callback executor, never on the
- * connection's reader thread, so slow callbacks cannot stall replies or events.
+ * <p>Every form of {@code execute} is sugar over {@link #execute(QmpRequest)} and
+ * {@link #executeAsync(QmpRequest)}; the blocking form waits on the same future the asynchronous one
+ * completes. Futures returned by {@code executeAsync} complete on a shared callback executor, never on
+ * the connection's reader thread, so slow callbacks cannot stall replies or events.
  */
 public final class QmpClient implements AutoCloseable {
-    private static final FileDescriptor[] NO_FDS = {};
-    private static final Logger LOG = LoggerFactory.getLogger(QmpClient.class);
-    private static final Duration MAX_WAIT = Duration.ofDays(365 * 100);
-
-    private final Builder config;
+    private final QmpClientOptions options;
     private final String name;
     private final MessageSession session;
+    private final QmpProtocol protocol;
     private final Executor callbacks = Threads.callbackExecutor();
-    private final CopyOnWriteArrayList<EventSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final EventSubscription events;
-    private final CompletableFuture<ObjectNode> greetingMessage = new CompletableFuture<>();
     private volatile Greeting greeting;
     private volatile boolean oobEnabled;
 
-    private QmpClient(Transport transport, Builder config) {
-        this.config = config;
-        this.name = config.name != null ? config.name : "qmp " + transport.describe();
-        this.session = new MessageSession(name, transport, config.maxMessageSize, config.writeTimeout, "qmp4j-");
+    private QmpClient(Transport transport, QmpClientOptions options) {
+        this.options = options;
+        this.name = options.name() != null ? options.name() : "qmp " + transport.describe();
+        this.session = new MessageSession(name, transport, options.maxMessageSize(), options.writeTimeout(), "qmp4j-");
+        this.protocol = new QmpProtocol(name, options.awaitGreeting());
         // Created before the reader starts, so no event can slip past it.
         this.events = subscribe();
-        session.start(new Rules());
+        session.start(protocol);
+    }
+
+    /** Starts a client on a connected transport and runs the handshake; closes it if that fails. */
+    static QmpClient establish(Transport transport, QmpClientOptions options, long deadlineNanos) {
+        QmpClient client = new QmpClient(transport, options);
+        try {
+            QmpProtocol.Negotiated n = client.protocol.handshake(client.session, options, deadlineNanos);
+            client.greeting = n.greeting();
+            client.oobEnabled = n.oob();
+            return client;
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 
     /**
@@ -101,7 +107,7 @@ public final class QmpClient implements AutoCloseable {
         return greeting;
     }
 
-    /** @return true if out-of-band execution was negotiated, so {@link #executeOob} can be used */
+    /** @return true if out-of-band execution was negotiated, so {@link QmpRequest#oob()} can be used */
     public boolean oobEnabled() {
         return oobEnabled;
     }
@@ -121,9 +127,108 @@ public final class QmpClient implements AutoCloseable {
         return session.closeCause();
     }
 
+    /**
+     * When the session ends. Lets a tool or a control plane react to a lost QEMU without polling.
+     *
+     * @return a new future each call (completing it does nothing to the client): completes normally
+     *     after {@link #close()}, and exceptionally with the {@link QmpException} that ended the session
+     *     when the connection was lost or the peer broke the protocol. Its dependent stages never run
+     *     on the connection's reader thread.
+     */
+    public CompletableFuture<Void> whenClosed() {
+        CompletableFuture<Void> ended = session.ended();
+        return ended.isDone() ? ended.copy() : ended.whenCompleteAsync((v, e) -> { }, callbacks);
+    }
+
     /** @return the default deadline of each command */
     public Duration commandTimeout() {
-        return config.commandTimeout;
+        return options.commandTimeout();
+    }
+
+    /**
+     * Runs a command and waits for its reply, within the request's timeout or the client's.
+     *
+     * @param request the command, its arguments and how to send it
+     * @return the reply's {@code return} value
+     * @throws QmpCommandException when QEMU answers with an error
+     * @throws QmpTimeoutException when no reply arrives in time (QEMU may still run the command)
+     * @throws QmpConnectionException when the connection is or gets closed
+     * @throws QmpException when the request is out of band and {@code oob} was not negotiated, or carries
+     *     file descriptors and this connection cannot pass them; nothing is sent then
+     */
+    public JsonNode execute(QmpRequest request) {
+        Duration timeout = request.timeoutOr(options.commandTimeout());
+        long deadline = Await.deadline(timeout);
+        ObjectNode message = message(request);
+        MessageSession.Call call = session.send(message, request.fdsUnsafe());
+        ObjectNode reply = Await.until(call.reply(), deadline, name + ": " + request.command(),
+                new Await.GiveUp<>() {
+                    @Override
+                    public ObjectNode expired() {
+                        if (session.forget(call)) {
+                            throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout,
+                                    name + ": " + request.command());
+                        }
+                        return call.reply().join(); // the reply (or the failure) is being delivered right now
+                    }
+
+                    @Override
+                    public void interrupted() {
+                        session.forget(call);
+                    }
+                });
+        return interpret(request.command(), message, reply);
+    }
+
+    /**
+     * Sends a command and returns at once. Any number may be in flight.
+     *
+     * @param request the command, its arguments and how to send it
+     * @return completes with the {@code return} value, or exceptionally with the exceptions
+     *     {@link #execute(QmpRequest)} throws; cancelling it stops waiting for the reply at once (a reply
+     *     that still comes is dropped)
+     */
+    public CompletableFuture<JsonNode> executeAsync(QmpRequest request) {
+        Duration timeout = request.timeoutOr(options.commandTimeout());
+        ObjectNode message;
+        MessageSession.Call call;
+        try {
+            message = message(request);
+            call = session.send(message, request.fdsUnsafe());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String command = request.command();
+        CompletableFuture<JsonNode> result = new CompletableFuture<>();
+        ScheduledFuture<?> deadline = Threads.scheduler().schedule(() -> {
+            if (session.forget(call)) {
+                // Completed on the callback executor too: user stages must not run on the shared timer.
+                QmpTimeoutException late = new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout,
+                        name + ": " + command);
+                callbacks.execute(() -> result.completeExceptionally(late));
+            }
+        }, Await.nanos(timeout), TimeUnit.NANOSECONDS);
+        // This runs on the reader thread; hand over so user stages never run there.
+        call.reply().whenComplete((reply, failure) -> {
+            deadline.cancel(false);
+            callbacks.execute(() -> {
+                try {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        result.complete(interpret(command, message, reply));
+                    }
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        });
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled() && session.forget(call)) {
+                deadline.cancel(false);
+            }
+        });
+        return result;
     }
 
     /**
@@ -136,7 +241,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpConnectionException when the connection is or gets closed
      */
     public JsonNode execute(String command) {
-        return execute(command, null, config.commandTimeout);
+        return execute(QmpRequest.of(command));
     }
 
     /**
@@ -151,7 +256,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpConnectionException when the connection is or gets closed
      */
     public JsonNode execute(String command, Map<String, ?> arguments) {
-        return execute(command, arguments, config.commandTimeout);
+        return execute(QmpRequest.of(command, arguments));
     }
 
     /**
@@ -166,7 +271,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpConnectionException when the connection is or gets closed
      */
     public JsonNode execute(String command, Map<String, ?> arguments, Duration timeout) {
-        return await("execute", command, arguments, timeout, NO_FDS);
+        return execute(QmpRequest.of(command, arguments).timeout(timeout));
     }
 
     /**
@@ -182,7 +287,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpCommandException when QEMU answers with an error
      */
     public JsonNode execute(String command, Map<String, ?> arguments, FileDescriptor... fds) {
-        return await("execute", command, arguments, config.commandTimeout, fds);
+        return execute(QmpRequest.of(command, arguments).fds(fds));
     }
 
     /**
@@ -194,7 +299,7 @@ public final class QmpClient implements AutoCloseable {
      *     {@link #execute(String, Map)} throws; cancelling it stops waiting for the reply
      */
     public CompletableFuture<JsonNode> executeAsync(String command, Map<String, ?> arguments) {
-        return executeAsync(command, arguments, config.commandTimeout);
+        return executeAsync(command, arguments, options.commandTimeout());
     }
 
     /**
@@ -207,13 +312,19 @@ public final class QmpClient implements AutoCloseable {
      */
     public CompletableFuture<JsonNode> executeAsync(String command, Map<String, ?> arguments, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        return submit("execute", command, arguments, timeout);
+        QmpRequest request;
+        try {
+            request = QmpRequest.of(command, arguments).timeout(timeout);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return executeAsync(request);
     }
 
     /**
      * Runs a command out of band ({@code exec-oob}): QEMU runs it at once, even while in-band commands
      * are queued or running (e.g. {@code migrate-recover}, {@code x-oob-test}). Only commands that the
-     * schema marks {@code allow-oob} qualify.
+     * schema marks {@code allow-oob} qualify. Same as {@code execute(QmpRequest.of(command, arguments).oob())}.
      *
      * @param command the command
      * @param arguments its arguments, or null
@@ -222,8 +333,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpCommandException when QEMU answers with an error
      */
     public JsonNode executeOob(String command, Map<String, ?> arguments) {
-        requireOob(command);
-        return await("exec-oob", command, arguments, config.commandTimeout, NO_FDS);
+        return execute(QmpRequest.of(command, arguments).oob());
     }
 
     /**
@@ -235,20 +345,40 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpException when {@code oob} was not negotiated
      */
     public CompletableFuture<JsonNode> executeOobAsync(String command, Map<String, ?> arguments) {
-        requireOob(command);
-        return submit("exec-oob", command, arguments, config.commandTimeout);
+        QmpRequest request = QmpRequest.of(command, arguments).oob();
+        requireOob(request); // thrown, not returned in the future, as this method always did
+        return executeAsync(request);
     }
 
     /**
-     * Starts collecting events. Subscribe before triggering what you wait for.
+     * Starts collecting events by name. Subscribe before triggering what you wait for.
      *
      * @param names the event names to collect; none means every event
      * @return the subscription; close it when done
      */
     public EventSubscription subscribe(String... names) {
-        EventSubscription s = new EventSubscription(name, new HashSet<>(Arrays.asList(names)),
-                config.eventQueueCapacity, subscriptions::remove);
-        subscriptions.add(s);
+        return register(new EventSubscription(name, new HashSet<>(Arrays.asList(names)), null,
+                options.eventQueueCapacity(), protocol::remove));
+    }
+
+    /**
+     * Starts collecting the events a predicate accepts, e.g. {@code e -> e.name().equals("DEVICE_DELETED")
+     * && "net0".equals(e.data().path("device").asText())}. Subscribe before triggering what you wait for.
+     *
+     * <p>The predicate runs on the connection's reader thread for every event, so it must be quick and
+     * must not block or call the client; one that throws is logged and counts as "no".
+     *
+     * @param filter which events to collect
+     * @return the subscription; close it when done
+     */
+    public EventSubscription subscribe(Predicate<QmpEvent> filter) {
+        Objects.requireNonNull(filter, "filter");
+        return register(new EventSubscription(name, java.util.Set.of(), filter, options.eventQueueCapacity(),
+                protocol::remove));
+    }
+
+    private EventSubscription register(EventSubscription s) {
+        protocol.add(s);
         QmpException ended = session.closeCause();
         if (ended != null) {
             s.end(ended);
@@ -272,226 +402,35 @@ public final class QmpClient implements AutoCloseable {
         session.close();
     }
 
+    /** For tests in qmp4j's own modules: calls still waiting for a reply. */
+    int pendingCalls() {
+        return session.pendingCount();
+    }
+
     // ---- commands ----
 
-    private void requireOob(String command) {
+    private ObjectNode message(QmpRequest request) {
+        if (request.isOob()) {
+            requireOob(request);
+        }
+        return Requests.command(request.isOob() ? "exec-oob" : "execute", request.command(), request.arguments());
+    }
+
+    private void requireOob(QmpRequest request) {
         if (!oobEnabled) {
-            throw new QmpException(name + ": cannot run " + command + " out of band: the 'oob' capability was "
+            throw new QmpException(name + ": cannot run " + request.command() + " out of band: the 'oob' capability was "
                     + (greeting != null && greeting.offers("oob") ? "not negotiated" : "not offered by this QEMU"));
         }
-    }
-
-    private static ObjectNode message(String verb, String command, Map<String, ?> arguments) {
-        return Requests.command(verb, command, arguments);
-    }
-
-    private JsonNode await(String verb, String command, Map<String, ?> arguments, Duration timeout,
-            FileDescriptor[] fds) {
-        Objects.requireNonNull(timeout, "timeout");
-        ObjectNode request = message(verb, command, arguments);
-        MessageSession.Call call = session.send(request, fds);
-        ObjectNode reply;
-        try {
-            reply = call.reply().get(nanos(timeout), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            if (session.forget(call)) {
-                throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout, name + ": " + command);
-            }
-            reply = call.reply().join(); // the reply (or the failure) is being delivered right now
-        } catch (ExecutionException e) {
-            throw Requests.failure(e.getCause());
-        } catch (InterruptedException e) {
-            session.forget(call);
-            Thread.currentThread().interrupt();
-            throw new QmpException(name + ": interrupted while waiting for " + command, e);
-        }
-        return interpret(command, request, reply);
-    }
-
-    private CompletableFuture<JsonNode> submit(String verb, String command, Map<String, ?> arguments,
-            Duration timeout) {
-        ObjectNode request;
-        MessageSession.Call call;
-        try {
-            request = message(verb, command, arguments);
-            call = session.send(request);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<JsonNode> result = new CompletableFuture<>();
-        ScheduledFuture<?> deadline = Threads.scheduler().schedule(() -> {
-            if (session.forget(call)) {
-                // Completed on the callback executor too: user stages must not run on the shared timer.
-                QmpTimeoutException late = new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout,
-                        name + ": " + command);
-                callbacks.execute(() -> result.completeExceptionally(late));
-            }
-        }, nanos(timeout), TimeUnit.NANOSECONDS);
-        // This runs on the reader thread; hand over so user stages never run there.
-        call.reply().whenComplete((reply, failure) -> {
-            deadline.cancel(false);
-            callbacks.execute(() -> {
-                try {
-                    if (failure != null) {
-                        result.completeExceptionally(failure);
-                    } else {
-                        result.complete(interpret(command, request, reply));
-                    }
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            });
-        });
-        result.whenComplete((r, e) -> {
-            if (result.isCancelled() && session.forget(call)) {
-                deadline.cancel(false);
-            }
-        });
-        return result;
     }
 
     private static JsonNode interpret(String command, ObjectNode request, ObjectNode reply) {
         return Requests.returnValue(command, request, reply, QmpCommandException::new);
     }
 
-    /** Duration to nanoseconds, saturating instead of overflowing for absurdly long timeouts. */
-    private static long nanos(Duration d) {
-        return d.compareTo(MAX_WAIT) > 0 ? MAX_WAIT.toNanos() : Math.max(0, d.toNanos());
-    }
-
-    // ---- connection set-up ----
-
-    private static QmpClient establish(Transport transport, Builder config, long deadlineNanos) {
-        QmpClient client = new QmpClient(transport, config);
-        try {
-            client.handshake(deadlineNanos);
-            return client;
-        } catch (RuntimeException e) {
-            client.close();
-            throw e;
-        }
-    }
-
-    private void handshake(long deadlineNanos) {
-        if (!config.awaitGreeting) {
-            return; // a peer without a greeting, e.g. the guest agent: nothing to negotiate either
-        }
-        ObjectNode hello = awaitSetup(greetingMessage, deadlineNanos, QmpTimeoutException.Phase.GREETING,
-                name + ": waiting for the greeting (is another client connected? a QMP socket serves one at a time)");
-        greeting = Greeting.parse(hello);
-        if (!config.negotiate) {
-            return;
-        }
-        boolean oob = greeting.offers("oob");
-        ObjectNode negotiation = JsonCodec.object();
-        negotiation.put("execute", "qmp_capabilities");
-        ObjectNode args = negotiation.putObject("arguments");
-        if (oob) {
-            args.putArray("enable").add("oob");
-        }
-        MessageSession.Call call = session.send(negotiation);
-        ObjectNode reply = awaitSetup(call.reply(), deadlineNanos, QmpTimeoutException.Phase.NEGOTIATION,
-                name + ": qmp_capabilities");
-        if (!reply.has("return")) {
-            JsonNode error = reply.path("error");
-            throw new QmpProtocolException(name + ": capabilities negotiation failed: "
-                    + error.path("class").asText("?") + ": " + error.path("desc").asText(reply.toString()));
-        }
-        oobEnabled = oob;
-        LOG.debug("{}: connected to QEMU {}, capabilities {}", name, greeting.version(), greeting.capabilities());
-    }
-
-    private ObjectNode awaitSetup(CompletableFuture<ObjectNode> f, long deadlineNanos, QmpTimeoutException.Phase phase,
-            String what) {
-        try {
-            return f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new QmpTimeoutException(phase, config.connectTimeout, what);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            // A session that ended during set-up: report its root cause, not the wrapper.
-            if (c instanceof QmpConnectionException && c.getCause() instanceof QmpException root) {
-                throw root;
-            }
-            throw Requests.failure(c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QmpException(what + ": interrupted", e);
-        }
-    }
-
-    /** QMP's rules for messages that are not replies to pending calls. Reader thread. */
-    private final class Rules implements MessageSession.Handler {
-        private boolean offered; // reader thread only
-
-        @Override
-        public boolean onFrame(byte[] buf, int off, int len) {
-            if (!greetingMessage.isDone() && config.awaitGreeting) {
-                return false; // before the greeting anything but the greeting is an error: the full path says so
-            }
-            QmpEvent event = EventFrames.scan(buf, off, len);
-            if (event == null) {
-                return false;
-            }
-            deliver(event);
-            return true;
-        }
-
-        @Override
-        public void onMessage(ObjectNode message) {
-            if (message.has("event")) {
-                deliver(QmpEvent.parse(message));
-                return;
-            }
-            if (!greetingMessage.isDone()) {
-                if (message.has("QMP")) {
-                    greetingMessage.complete(message);
-                    return;
-                }
-                if (config.awaitGreeting) {
-                    throw new QmpProtocolException(name + ": expected the QMP greeting, got: " + message);
-                }
-            }
-            JsonNode error = message.get("error");
-            if (error != null && !message.has("id")) {
-                // QEMU could not parse something we sent, so it cannot say which call failed.
-                throw new QmpProtocolException(name + ": error reply without id (the server could not parse a message): "
-                        + error.path("class").asText() + ": " + error.path("desc").asText());
-            }
-            LOG.warn("{}: dropping unexpected message: {}", name, message);
-        }
-
-        private void deliver(QmpEvent event) {
-            for (EventSubscription s : subscriptions) {
-                if (s.accepts(event.name())) {
-                    s.offer(event);
-                    offered = true;
-                }
-            }
-        }
-
-        @Override
-        public void onReadHandled() {
-            if (offered) {
-                offered = false;
-                for (EventSubscription s : subscriptions) {
-                    s.flush();
-                }
-            }
-        }
-
-        @Override
-        public void onClose(QmpException cause) {
-            greetingMessage.completeExceptionally(cause);
-            for (EventSubscription s : subscriptions) {
-                s.end(cause);
-            }
-        }
-    }
-
     /**
-     * Settings for a {@link QmpClient}. A builder is a plain mutable object; each {@link #connect()}
-     * copies what it needs, so one builder can make many clients.
+     * Settings for a {@link QmpClient}. A builder is a plain mutable object; {@link #connect()} and
+     * {@link #listen()} take an immutable copy of its settings, so one builder can make many clients and
+     * changing it later changes none of them.
      */
     public static final class Builder {
         private Address address;
@@ -507,20 +446,6 @@ public final class QmpClient implements AutoCloseable {
         private boolean fdPassing;
 
         private Builder() {
-        }
-
-        private Builder(Builder o) {
-            address = o.address;
-            connectTimeout = o.connectTimeout;
-            commandTimeout = o.commandTimeout;
-            writeTimeout = o.writeTimeout;
-            maxMessageSize = o.maxMessageSize;
-            eventQueueCapacity = o.eventQueueCapacity;
-            negotiate = o.negotiate;
-            awaitGreeting = o.awaitGreeting;
-            name = o.name;
-            tls = o.tls;
-            fdPassing = o.fdPassing;
         }
 
         /**
@@ -548,7 +473,7 @@ public final class QmpClient implements AutoCloseable {
          * @return this
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Checks.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -557,7 +482,7 @@ public final class QmpClient implements AutoCloseable {
          * @return this
          */
         public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = positive(timeout, "commandTimeout");
+            this.commandTimeout = Checks.positive(timeout, "commandTimeout");
             return this;
         }
 
@@ -567,7 +492,7 @@ public final class QmpClient implements AutoCloseable {
          * @return this
          */
         public Builder writeTimeout(Duration timeout) {
-            this.writeTimeout = positive(timeout, "writeTimeout");
+            this.writeTimeout = Checks.positive(timeout, "writeTimeout");
             return this;
         }
 
@@ -577,10 +502,7 @@ public final class QmpClient implements AutoCloseable {
          * @return this
          */
         public Builder maxMessageSize(int bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("maxMessageSize must be at least 1024 bytes: " + bytes);
-            }
-            this.maxMessageSize = bytes;
+            this.maxMessageSize = Checks.messageSize(bytes);
             return this;
         }
 
@@ -692,28 +614,9 @@ public final class QmpClient implements AutoCloseable {
          * @throws QmpProtocolException when the peer does not speak QMP
          */
         public QmpClient connect() {
-            Builder config = new Builder(this);
-            Address target = config.requireAddress();
-            long deadline = System.nanoTime() + config.connectTimeout.toNanos();
-            return establish(config.open(target), config, deadline);
-        }
-
-        private Transport open(Address target) {
-            if (fdPassing) {
-                if (!(target instanceof Address.Unix unix) || tls.customised()) {
-                    throw new IllegalArgumentException("file descriptors can only be passed over a unix socket: " + target);
-                }
-                return SocketTransport.open(target, connectTimeout,
-                        () -> FdPassingTransport.connect(unix.path(), connectTimeout));
-            }
-            if (target instanceof Address.Tcp tcp && (tcp.tls() || tls.customised())) {
-                return TlsTransport.open(tcp.withTls(), connectTimeout, tls);
-            }
-            if (tls.customised()) {
-                throw new IllegalArgumentException("TLS options need a TCP address (tls:host:port); TLS on a unix "
-                        + "socket is not supported: " + target);
-            }
-            return SocketTransport.open(target, connectTimeout);
+            QmpClientOptions o = options();
+            long deadline = Await.deadline(o.connectTimeout());
+            return establish(Transports.open(o.address(), o.connectTimeout(), o.tls(), o.fdPassing()), o, deadline);
         }
 
         /**
@@ -724,38 +627,24 @@ public final class QmpClient implements AutoCloseable {
          * @throws QmpConnectionException when the address cannot be bound
          */
         public QmpListener listen() {
-            Builder config = new Builder(this);
-            Address target = config.requireAddress();
-            if (tls.customised()) {
-                throw new IllegalArgumentException("listening with TLS is not supported: " + target);
+            QmpClientOptions o = options();
+            if (o.tls().customised()) {
+                throw new IllegalArgumentException("listening with TLS is not supported: " + o.address());
             }
             try {
-                return new QmpListener(SocketListener.bind(target), config);
+                return new QmpListener(SocketListener.bind(o.address()), o);
             } catch (IOException e) {
-                throw new QmpConnectionException("cannot listen on " + target + ": " + e.getMessage(), e);
+                throw new QmpConnectionException("cannot listen on " + o.address() + ": " + e.getMessage(), e);
             }
         }
 
-        Duration connectTimeout() {
-            return connectTimeout;
-        }
-
-        QmpClient accepted(Transport transport, long deadlineNanos) {
-            return establish(transport, new Builder(this), deadlineNanos);
-        }
-
-        private Address requireAddress() {
+        /** The immutable settings a client keeps. */
+        QmpClientOptions options() {
             if (address == null) {
                 throw new IllegalStateException("no address set: call address(...) first");
             }
-            return address;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive: " + d);
-            }
-            return d;
+            return new QmpClientOptions(address, connectTimeout, commandTimeout, writeTimeout, maxMessageSize,
+                    eventQueueCapacity, negotiate, awaitGreeting, name, tls, fdPassing);
         }
     }
 }

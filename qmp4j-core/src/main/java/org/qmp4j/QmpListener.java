@@ -3,7 +3,6 @@ package org.qmp4j;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import org.qmp4j.Address;
 import org.qmp4j.internal.transport.SocketListener;
 import org.qmp4j.internal.transport.SocketTransport;
 
@@ -21,11 +20,11 @@ import org.qmp4j.internal.transport.SocketTransport;
  */
 public final class QmpListener implements AutoCloseable {
     private final SocketListener socket;
-    private final QmpClient.Builder config;
+    private final QmpClientOptions options;
 
-    QmpListener(SocketListener socket, QmpClient.Builder config) {
+    QmpListener(SocketListener socket, QmpClientOptions options) {
         this.socket = socket;
-        this.config = config;
+        this.options = options;
     }
 
     /** @return the bound address (a TCP port of 0 is replaced by the real one) */
@@ -40,7 +39,7 @@ public final class QmpListener implements AutoCloseable {
      * @throws QmpTimeoutException when QEMU does not connect, greet or negotiate in time
      */
     public QmpClient accept() {
-        return accept(config.connectTimeout());
+        return accept(options.connectTimeout());
     }
 
     /**
@@ -61,7 +60,7 @@ public final class QmpListener implements AutoCloseable {
         } catch (IOException e) {
             throw new QmpConnectionException("accept on " + address() + " failed: " + e.getMessage(), e);
         }
-        return config.accepted(transport, deadline);
+        return QmpClient.establish(transport, options, deadline);
     }
 
     /** Stops listening (and removes a unix socket file). Clients already accepted stay connected. */

@@ -2,28 +2,29 @@ package org.qmp4j.qga;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentHashMap;
+import org.qmp4j.Address;
 import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpException;
 import org.qmp4j.QmpProtocolException;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.internal.framing.JsonCodec;
+import org.qmp4j.internal.session.Await;
+import org.qmp4j.internal.session.Checks;
 import org.qmp4j.internal.session.MessageSession;
 import org.qmp4j.internal.session.Requests;
-import org.qmp4j.Address;
+import org.qmp4j.internal.session.Threads;
 import org.qmp4j.internal.transport.SocketTransport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.qmp4j.internal.transport.Transport;
 
 /**
  * A connection to a QEMU guest agent (qemu-ga), through the socket QEMU exposes for the guest's
@@ -48,8 +49,6 @@ import org.slf4j.LoggerFactory;
  * that legitimately take long (see {@link Builder#timeout(String, Duration)}).
  */
 public final class GuestAgentClient implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(GuestAgentClient.class);
-    private static final SecureRandom IDS = new SecureRandom();
 
     /** Per-command default deadlines where the agent legitimately takes longer than the default. */
     public static final Map<String, Duration> SLOW_COMMANDS = Map.of(
@@ -61,26 +60,20 @@ public final class GuestAgentClient implements AutoCloseable {
             "guest-get-disks", Duration.ofSeconds(20));
 
     /** Commands whose success is silence; seeded with the known ones, completed by {@link #info()}. */
-    private final java.util.Set<String> noReply = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Builder config;
+    private final Set<String> noReply = ConcurrentHashMap.newKeySet();
+    private final GuestAgentOptions options;
     private final String name;
     private final MessageSession session;
-    private final ReentrantLock wire = new ReentrantLock(true); // one request on the wire at a time
-    private final Object state = new Object();
-    // Guarded by state: what the reader does with the next message.
-    private CompletableFuture<ObjectNode> current;
-    private CompletableFuture<ObjectNode> sync;
-    private long syncId;
-    private boolean needSync = true;
+    private final AgentChannel channel;
 
-    private GuestAgentClient(SocketTransport transport, Builder config) {
-        this.config = config;
-        this.name = config.name != null ? config.name : "qga " + transport.describe();
-        this.noReply.addAll(java.util.List.of("guest-shutdown", "guest-suspend-disk", "guest-suspend-ram",
-                "guest-suspend-hybrid"));
-        this.session = new MessageSession(name, transport, config.maxMessageSize, config.commandTimeout.plusSeconds(30),
-                "qga-", true);
-        session.start(new Rules());
+    private GuestAgentClient(Transport transport, GuestAgentOptions options) {
+        this.options = options;
+        this.name = options.name() != null ? options.name() : "qga " + transport.describe();
+        this.noReply.addAll(List.of("guest-shutdown", "guest-suspend-disk", "guest-suspend-ram", "guest-suspend-hybrid"));
+        this.session = new MessageSession(name, transport, options.maxMessageSize(),
+                options.commandTimeout().plusSeconds(30), "qga-", true);
+        this.channel = new AgentChannel(name, session);
+        session.start(channel);
     }
 
     /**
@@ -110,6 +103,23 @@ public final class GuestAgentClient implements AutoCloseable {
         return session.isOpen();
     }
 
+    /** @return why the connection ended, or null while it is open */
+    public QmpException closeCause() {
+        return session.closeCause();
+    }
+
+    /**
+     * When the session ends, for code that must react to a lost agent without polling.
+     *
+     * @return a new future each call: completes normally after {@link #close()}, exceptionally with the
+     *     {@link QmpException} that ended the session otherwise; dependent stages never run on the
+     *     connection's reader thread
+     */
+    public CompletableFuture<Void> whenClosed() {
+        CompletableFuture<Void> ended = session.ended();
+        return ended.isDone() ? ended.copy() : ended.whenCompleteAsync((v, e) -> { }, Threads.callbackExecutor());
+    }
+
     /**
      * @param command e.g. {@code guest-get-osinfo}
      * @return the reply's {@code return} value
@@ -132,7 +142,7 @@ public final class GuestAgentClient implements AutoCloseable {
      * @throws QmpConnectionException when the connection is or gets closed
      */
     public JsonNode execute(String command, Map<String, ?> arguments) {
-        return execute(command, arguments, config.timeoutFor(command));
+        return execute(command, arguments, options.timeoutFor(command));
     }
 
     /**
@@ -153,7 +163,7 @@ public final class GuestAgentClient implements AutoCloseable {
             return JsonCodec.object();
         }
         ObjectNode request = message(command, arguments);
-        ObjectNode reply = exchange(command, request, timeout, false);
+        ObjectNode reply = channel.exchange(command, request, Objects.requireNonNull(timeout, "timeout"), false);
         return interpret(command, request, reply);
     }
 
@@ -176,7 +186,7 @@ public final class GuestAgentClient implements AutoCloseable {
         }
         ObjectNode reply;
         try {
-            reply = exchange(command, request, wait, true);
+            reply = channel.exchange(command, request, Objects.requireNonNull(wait, "wait"), true);
         } catch (QmpConnectionException closed) {
             return; // the guest shut down or suspended: that is what success looks like
         }
@@ -229,9 +239,9 @@ public final class GuestAgentClient implements AutoCloseable {
     }
 
     /** @return the guest's clock */
-    public java.time.Instant time() {
+    public Instant time() {
         long ns = execute("guest-get-time").asLong();
-        return java.time.Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L);
+        return Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L);
     }
 
     /** @return {@code thawed} or {@code frozen} */
@@ -270,7 +280,7 @@ public final class GuestAgentClient implements AutoCloseable {
      * @return its exit code (or signal) and output
      * @throws QmpTimeoutException when it does not finish in time (it keeps running in the guest)
      */
-    public GuestExec.Result exec(java.util.List<String> argv, Duration timeout) {
+    public GuestExec.Result exec(List<String> argv, Duration timeout) {
         return GuestExec.run(this, argv, timeout);
     }
 
@@ -280,7 +290,7 @@ public final class GuestAgentClient implements AutoCloseable {
      * @param mode {@code powerdown}, {@code halt} or {@code reboot}
      */
     public void shutdown(String mode) {
-        executeExpectingNoReply("guest-shutdown", Map.of("mode", mode), config.commandTimeout);
+        executeExpectingNoReply("guest-shutdown", Map.of("mode", mode), options.commandTimeout());
     }
 
     /**
@@ -289,7 +299,7 @@ public final class GuestAgentClient implements AutoCloseable {
      * @param mode {@code disk}, {@code ram} or {@code hybrid}
      */
     public void suspend(String mode) {
-        executeExpectingNoReply("guest-suspend-" + mode, null, config.commandTimeout);
+        executeExpectingNoReply("guest-suspend-" + mode, null, options.commandTimeout());
     }
 
     /**
@@ -298,12 +308,7 @@ public final class GuestAgentClient implements AutoCloseable {
      * @throws QmpTimeoutException when the agent does not answer within the command timeout
      */
     public void sync() {
-        lock(config.commandTimeout, "guest-sync");
-        try {
-            resync(System.nanoTime() + config.commandTimeout.toNanos());
-        } finally {
-            wire.unlock();
-        }
+        channel.sync(options.commandTimeout());
     }
 
     /** Closes the connection. Idempotent. */
@@ -318,118 +323,6 @@ public final class GuestAgentClient implements AutoCloseable {
         return Requests.command("execute", command, arguments);
     }
 
-    /** Sends and waits; null on timeout when {@code silenceIsSuccess}. */
-    private ObjectNode exchange(String command, ObjectNode request, Duration timeout, boolean silenceIsSuccess) {
-        Objects.requireNonNull(timeout, "timeout");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        lock(timeout, command);
-        try {
-            if (needSync()) {
-                resync(deadline);
-            }
-            CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
-            synchronized (state) {
-                current = reply;
-            }
-            session.write(request);
-            try {
-                return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                synchronized (state) {
-                    current = null;
-                    needSync = true; // its reply may still come: clear the channel before the next call
-                }
-                if (silenceIsSuccess) {
-                    return null;
-                }
-                throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout, name + ": " + command);
-            } catch (ExecutionException e) {
-                throw Requests.failure(e.getCause());
-            } catch (InterruptedException e) {
-                synchronized (state) {
-                    current = null;
-                    needSync = true;
-                }
-                Thread.currentThread().interrupt();
-                throw new QmpException(name + ": interrupted while waiting for " + command, e);
-            }
-        } finally {
-            wire.unlock();
-        }
-    }
-
-    private void lock(Duration timeout, String command) {
-        try {
-            if (!wire.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout,
-                        name + ": " + command + " (waiting for the calls before it)");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QmpException(name + ": interrupted while waiting to send " + command, e);
-        }
-    }
-
-    private boolean needSync() {
-        synchronized (state) {
-            return needSync;
-        }
-    }
-
-    /** Wire lock held. 0xFF, guest-sync-delimited with a fresh id, wait for that id; guest-sync for old agents. */
-    private void resync(long deadline) {
-        Duration allowed = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        long id = 1 + (IDS.nextLong() & 0x3FFF_FFFF_FFFFL); // fits JSON integers everywhere
-        CompletableFuture<ObjectNode> done = new CompletableFuture<>();
-        synchronized (state) {
-            current = null;
-            sync = done;
-            syncId = id;
-        }
-        session.writeRaw(new byte[] {(byte) 0xFF});
-        session.write(syncMessage("guest-sync-delimited", id));
-        ObjectNode reply = awaitSync(done, deadline, allowed);
-        if (reply.has("error")) { // an agent without guest-sync-delimited: plain guest-sync, same id
-            LOG.debug("{}: no guest-sync-delimited ({}), using guest-sync", name, reply.path("error"));
-            CompletableFuture<ObjectNode> plain = new CompletableFuture<>();
-            synchronized (state) {
-                sync = plain;
-            }
-            session.write(syncMessage("guest-sync", id));
-            reply = awaitSync(plain, deadline, allowed);
-            if (reply.has("error")) {
-                throw new QmpProtocolException(name + ": the agent refused guest-sync: " + reply.path("error"));
-            }
-        }
-        synchronized (state) {
-            needSync = false;
-        }
-    }
-
-    private static ObjectNode syncMessage(String command, long id) {
-        ObjectNode m = JsonCodec.object();
-        m.put("execute", command);
-        m.putObject("arguments").put("id", id);
-        return m;
-    }
-
-    private ObjectNode awaitSync(CompletableFuture<ObjectNode> done, long deadline, Duration allowed) {
-        try {
-            return done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            synchronized (state) {
-                sync = null;
-            }
-            throw new QmpTimeoutException(QmpTimeoutException.Phase.SYNC, allowed,
-                    name + ": the agent did not answer guest-sync (is it running in the guest?)");
-        } catch (ExecutionException e) {
-            throw Requests.failure(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QmpException(name + ": interrupted while synchronising", e);
-        }
-    }
-
     private static JsonNode interpret(String command, ObjectNode request, ObjectNode reply) {
         return Requests.returnValue(command, request, reply, (cls, desc, cmd, req) ->
                 cls.equals("CommandNotFound") || cls.equals("CommandDisabled") || desc.contains("has been disabled")
@@ -437,77 +330,10 @@ public final class GuestAgentClient implements AutoCloseable {
                         : new QmpCommandException(cls, desc, cmd, req));
     }
 
-    /** The agent's rules: no ids, sync replies by their value, stale output dropped. Reader thread. */
-    private final class Rules implements MessageSession.Handler {
-        @Override
-        public void onMessage(ObjectNode message) {
-            synchronized (state) {
-                if (sync != null) {
-                    JsonNode ret = message.get("return");
-                    if (ret != null && ret.canConvertToLong() && ret.asLong() == syncId) {
-                        sync.complete(message);
-                        sync = null;
-                    } else if (message.has("error") && isSyncUnknown(message)) {
-                        sync.complete(message);
-                        sync = null;
-                    } else {
-                        LOG.debug("{}: dropping stale output while synchronising: {}", name, message);
-                    }
-                    return;
-                }
-                if (current != null && (message.has("return") || message.has("error"))) {
-                    current.complete(message);
-                    current = null;
-                    return;
-                }
-                needSync = true; // output nobody asked for: clear the channel before the next call
-            }
-            LOG.debug("{}: dropping unexpected output: {}", name, message);
-        }
-
-        private boolean isSyncUnknown(ObjectNode message) {
-            String desc = message.path("error").path("desc").asText("");
-            return desc.contains("guest-sync-delimited") && (desc.contains("not been found") || desc.contains("disabled"));
-        }
-
-        @Override
-        public boolean onInvalidInput(QmpException problem) {
-            CompletableFuture<ObjectNode> victim;
-            synchronized (state) {
-                needSync = true;
-                victim = current;
-                current = null;
-            }
-            LOG.debug("{}: garbage from the agent, will resynchronise: {}", name, problem.getMessage());
-            if (victim != null) {
-                victim.completeExceptionally(new QmpProtocolException(name + ": garbage instead of a reply: "
-                        + problem.getMessage(), problem));
-            }
-            return true;
-        }
-
-        @Override
-        public void onClose(QmpException cause) {
-            CompletableFuture<ObjectNode> a;
-            CompletableFuture<ObjectNode> b;
-            synchronized (state) {
-                a = current;
-                b = sync;
-                current = null;
-                sync = null;
-            }
-            QmpConnectionException e = cause instanceof QmpConnectionException c ? c
-                    : new QmpConnectionException(name + ": " + cause.getMessage(), cause);
-            if (a != null) {
-                a.completeExceptionally(e);
-            }
-            if (b != null) {
-                b.completeExceptionally(e);
-            }
-        }
-    }
-
-    /** Settings for a {@link GuestAgentClient}. */
+    /**
+     * Settings for a {@link GuestAgentClient}. {@link #connect()} takes an immutable copy, so changing the
+     * builder afterwards changes no client.
+     */
     public static final class Builder {
         private Address address;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -523,9 +349,19 @@ public final class GuestAgentClient implements AutoCloseable {
         /**
          * @param address {@code /path}, {@code unix:/path}, {@code host:port}
          * @return this
+         * @throws IllegalArgumentException when malformed
          */
         public Builder address(String address) {
             this.address = Address.parse(address);
+            return this;
+        }
+
+        /**
+         * @param address the address
+         * @return this
+         */
+        public Builder address(Address address) {
+            this.address = Objects.requireNonNull(address, "address");
             return this;
         }
 
@@ -534,7 +370,7 @@ public final class GuestAgentClient implements AutoCloseable {
          * @return this
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout);
+            this.connectTimeout = Checks.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -543,7 +379,7 @@ public final class GuestAgentClient implements AutoCloseable {
          * @return this
          */
         public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = positive(timeout);
+            this.commandTimeout = Checks.positive(timeout, "commandTimeout");
             return this;
         }
 
@@ -553,7 +389,7 @@ public final class GuestAgentClient implements AutoCloseable {
          * @return this
          */
         public Builder timeout(String command, Duration timeout) {
-            timeouts.put(command, positive(timeout));
+            timeouts.put(Objects.requireNonNull(command, "command"), Checks.positive(timeout, "timeout of " + command));
             return this;
         }
 
@@ -563,16 +399,19 @@ public final class GuestAgentClient implements AutoCloseable {
          * @return this
          */
         public Builder waitForAgent(Duration wait) {
-            this.waitForAgent = Objects.requireNonNull(wait);
+            if (Objects.requireNonNull(wait, "wait").isNegative()) {
+                throw new IllegalArgumentException("waitForAgent must not be negative: " + wait);
+            }
+            this.waitForAgent = wait;
             return this;
         }
 
         /**
-         * @param bytes largest reply accepted (default 64 MiB)
+         * @param bytes largest reply accepted (default 64 MiB, at least 1024)
          * @return this
          */
         public Builder maxMessageSize(int bytes) {
-            this.maxMessageSize = bytes;
+            this.maxMessageSize = Checks.messageSize(bytes);
             return this;
         }
 
@@ -585,31 +424,30 @@ public final class GuestAgentClient implements AutoCloseable {
             return this;
         }
 
-        Duration timeoutFor(String command) {
-            return timeouts.getOrDefault(command, commandTimeout);
-        }
-
         /**
          * Connects and synchronises; with {@link #waitForAgent}, retries until the agent answers.
          *
          * @return the connected client
          * @throws QmpConnectionException when the connection is refused or lost
          * @throws QmpTimeoutException when the agent does not answer in time
+         * @throws QmpProtocolException when the socket is not a guest agent's (a QMP monitor, say)
          */
         public GuestAgentClient connect() {
             if (address == null) {
                 throw new IllegalStateException("no address set: call address(...) first");
             }
-            long until = System.nanoTime() + waitForAgent.toNanos();
+            GuestAgentOptions o = new GuestAgentOptions(address, connectTimeout, commandTimeout, waitForAgent,
+                    maxMessageSize, name, timeouts);
+            long until = Await.deadline(o.waitForAgent());
             while (true) {
                 try {
-                    return connectOnce();
+                    return connectOnce(o);
                 } catch (QmpConnectionException | QmpTimeoutException e) {
                     long left = until - System.nanoTime();
                     if (left <= 0) {
-                        if (!waitForAgent.isZero()) {
-                            throw new QmpTimeoutException(QmpTimeoutException.Phase.CONNECT, waitForAgent,
-                                    "waiting for the guest agent at " + address + " (last: " + e.getMessage() + ")");
+                        if (!o.waitForAgent().isZero()) {
+                            throw new QmpTimeoutException(QmpTimeoutException.Phase.CONNECT, o.waitForAgent(),
+                                    "waiting for the guest agent at " + o.address() + " (last: " + e.getMessage() + ")");
                         }
                         throw e;
                     }
@@ -623,29 +461,18 @@ public final class GuestAgentClient implements AutoCloseable {
             }
         }
 
-        private GuestAgentClient connectOnce() {
-            GuestAgentClient client = new GuestAgentClient(SocketTransport.open(address, connectTimeout), this);
+        private static GuestAgentClient connectOnce(GuestAgentOptions o) {
+            GuestAgentClient client = new GuestAgentClient(SocketTransport.open(o.address(), o.connectTimeout()), o);
             try {
-                Duration syncTime = waitForAgent.isZero() ? connectTimeout
-                        : Duration.ofSeconds(2).compareTo(connectTimeout) < 0 ? Duration.ofSeconds(2) : connectTimeout;
-                client.wire.lock();
-                try {
-                    client.resync(System.nanoTime() + syncTime.toNanos());
-                } finally {
-                    client.wire.unlock();
-                }
+                // While waiting for a booting guest, each attempt gets a short sync so the loop can retry.
+                Duration syncTime = o.waitForAgent().isZero() || o.connectTimeout().compareTo(Duration.ofSeconds(2)) <= 0
+                        ? o.connectTimeout() : Duration.ofSeconds(2);
+                client.channel.firstSync(Await.deadline(syncTime));
                 return client;
             } catch (RuntimeException e) {
                 client.close();
                 throw e;
             }
-        }
-
-        private static Duration positive(Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive: " + d);
-            }
-            return d;
         }
     }
 }

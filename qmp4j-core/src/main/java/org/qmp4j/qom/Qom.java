@@ -217,7 +217,7 @@ public final class Qom {
     }
 
     private static QmpException unwrap(CompletionException e) {
-        RuntimeException r = org.qmp4j.internal.session.Requests.failure(e.getCause());
+        RuntimeException r = org.qmp4j.internal.session.Await.unchecked(e.getCause());
         return r instanceof QmpException q ? q : new QmpException(String.valueOf(r), r);
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpException;
+import org.qmp4j.QmpProtocolException;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.framing.JsonFramer;
@@ -78,10 +79,6 @@ public final class MessageSession implements AutoCloseable {
         default void onReadHandled() {
         }
 
-        /** Reader thread. A 0xFF byte arrived and the framer discarded any partial object. */
-        default void onResync() {
-        }
-
         /**
          * Reader thread. Bytes that are not JSON, or a message over the size limit, arrived. QMP ends the
          * session (the default); the guest agent, whose channel may hold stale output, resynchronises.
@@ -131,6 +128,8 @@ public final class MessageSession implements AutoCloseable {
             return size() > REMEMBERED_ABANDONED_IDS;
         }
     };
+    // Completes when the session ends: normally after close(), exceptionally with the cause otherwise.
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile Handler handler;
     private volatile long writeStartedNanos; // 0 while no write is in progress
 
@@ -216,7 +215,7 @@ public final class MessageSession implements AutoCloseable {
     public Call send(ObjectNode message, FileDescriptor[] fds) {
         if (fds.length > 0 && !(transport instanceof FdPassingTransport)) {
             throw new QmpException(name + ": cannot pass file descriptors over " + transport.describe()
-                    + (transport.describe().startsWith("unix:")
+                    + (transport.isUnixSocket()
                             ? ": connect with fdPassing(true) (needs the qmp4j-fdpass module)"
                             : ": only a unix socket can carry them"));
         }
@@ -328,7 +327,17 @@ public final class MessageSession implements AutoCloseable {
     /** Ends the session: the socket closes and every pending call fails. Idempotent. */
     @Override
     public void close() {
-        fail(new QmpConnectionException(name + ": connection closed by the client"));
+        end(new QmpConnectionException(name + ": connection closed by the client"), true);
+    }
+
+    /**
+     * The engine's own end-of-session future; callers hand out copies, never this one.
+     *
+     * @return completes normally after {@link #close()}, exceptionally with the cause when the session
+     *     ended any other way; completed on whichever thread ended the session (maybe the reader)
+     */
+    public CompletableFuture<Void> ended() {
+        return ended;
     }
 
     /**
@@ -339,6 +348,10 @@ public final class MessageSession implements AutoCloseable {
      * @return false if the session had already ended
      */
     public boolean fail(QmpException cause) {
+        return end(cause, false);
+    }
+
+    private boolean end(QmpException cause, boolean byClient) {
         if (!closedBy.compareAndSet(null, cause)) {
             return false;
         }
@@ -357,6 +370,11 @@ public final class MessageSession implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("{}: close handler failed", name, e);
             }
+        }
+        if (byClient) {
+            ended.complete(null);
+        } else {
+            ended.completeExceptionally(cause);
         }
         return true;
     }
@@ -389,12 +407,12 @@ public final class MessageSession implements AutoCloseable {
 
             @Override
             public void resync() {
-                handler.onResync();
+                LOG.debug("{}: 0xFF from the peer, partial message discarded", name);
             }
 
             @Override
             public void skipped(int b) {
-                handler.onInvalidInput(new org.qmp4j.QmpProtocolException(name + ": skipped non-JSON output"));
+                handler.onInvalidInput(new QmpProtocolException(name + ": skipped non-JSON output"));
             }
         };
         try {
@@ -407,7 +425,7 @@ public final class MessageSession implements AutoCloseable {
                 }
                 try {
                     framer.feed(buffer.array(), 0, n, sink);
-                } catch (org.qmp4j.QmpProtocolException bad) {
+                } catch (QmpProtocolException bad) {
                     framer.reset();
                     if (!handler.onInvalidInput(bad)) {
                         throw bad;
@@ -440,7 +458,7 @@ public final class MessageSession implements AutoCloseable {
         ObjectNode message;
         try {
             message = JsonCodec.parseObject(buf, off, len);
-        } catch (org.qmp4j.QmpProtocolException bad) {
+        } catch (QmpProtocolException bad) {
             if (tolerant && handler.onInvalidInput(bad)) {
                 return; // drop this object, keep the ones after it
             }

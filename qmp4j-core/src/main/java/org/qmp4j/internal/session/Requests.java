@@ -26,20 +26,6 @@ public final class Requests {
     }
 
     /**
-     * The exception to throw for a future that failed: its cause when that is already unchecked (the
-     * session only fails futures with {@link org.qmp4j.QmpException}s), else wrapped.
-     *
-     * @param cause the future's failure
-     * @return what to throw
-     */
-    public static RuntimeException failure(Throwable cause) {
-        if (cause instanceof RuntimeException r) {
-            return r;
-        }
-        return new org.qmp4j.QmpException(String.valueOf(cause), cause);
-    }
-
-    /**
      * @param verb {@code execute} or {@code exec-oob}
      * @param command the command's name
      * @param arguments its arguments (maps, records, JsonNodes...), or null

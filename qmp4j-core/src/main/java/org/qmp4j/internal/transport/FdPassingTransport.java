@@ -24,6 +24,11 @@ public interface FdPassingTransport extends Transport {
      */
     void write(ByteBuffer src, FileDescriptor[] fds) throws IOException;
 
+    @Override
+    default boolean isUnixSocket() {
+        return true;
+    }
+
     /** Makes such transports; registered with {@link ServiceLoader} by the module that implements them. */
     interface Provider {
         /**

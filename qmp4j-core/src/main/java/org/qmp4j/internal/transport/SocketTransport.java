@@ -154,6 +154,15 @@ public final class SocketTransport implements Transport {
     }
 
     @Override
+    public boolean isUnixSocket() {
+        try {
+            return channel.getRemoteAddress() instanceof java.net.UnixDomainSocketAddress;
+        } catch (IOException closed) {
+            return false;
+        }
+    }
+
+    @Override
     public String describe() {
         return peer;
     }

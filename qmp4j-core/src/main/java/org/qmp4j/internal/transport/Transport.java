@@ -30,6 +30,11 @@ public interface Transport extends Closeable {
      */
     void write(ByteBuffer src) throws IOException;
 
+    /** @return true for a unix-domain socket (the only kind that can carry file descriptors) */
+    default boolean isUnixSocket() {
+        return false;
+    }
+
     /** @return the peer, for logs and messages */
     String describe();
 
