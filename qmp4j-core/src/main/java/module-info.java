@@ -5,6 +5,7 @@
  * <p>Only the packages below are API. The engine under {@code org.qmp4j.internal} (transport, framing,
  * session) is exported to qmp4j's own modules alone, so it can change in any release.
  */
+@SuppressWarnings("module") // the modules the engine is exported to are built after this one
 module org.qmp4j.core {
     // JsonNode appears in the API: a user of this module reads Jackson through it.
     requires transitive com.fasterxml.jackson.databind;

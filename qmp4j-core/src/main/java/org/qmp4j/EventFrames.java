@@ -28,7 +28,7 @@ final class EventFrames {
         if (!startsLikeAnEvent(buf, off, len)) {
             return null; // a reply: not worth a parser of its own before the ordinary one
         }
-        try (JsonParser p = JsonCodec.FACTORY.createParser(buf, off, len)) {
+        try (JsonParser p = JsonCodec.parser(buf, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

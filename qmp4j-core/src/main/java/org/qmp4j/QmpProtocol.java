@@ -53,7 +53,8 @@ final class QmpProtocol implements MessageSession.Handler {
             return new Negotiated(null, false); // a peer without a greeting, e.g. the guest agent: nothing to negotiate
         }
         ObjectNode hello = setup(greetingMessage, deadlineNanos, QmpTimeoutException.Phase.GREETING, options,
-                name + ": waiting for the greeting (is another client connected? a QMP socket serves one at a time)");
+                name + ": waiting for the greeting (is another client connected? a QMP socket serves one at a time; "
+                        + "or is this a guest agent's socket? an agent sends no greeting)");
         Greeting greeting = Greeting.parse(hello);
         if (!options.negotiate()) {
             return new Negotiated(greeting, false);

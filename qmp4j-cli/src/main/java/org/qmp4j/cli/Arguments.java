@@ -88,8 +88,10 @@ public final class Arguments {
                         : schema.member(argumentType, key.substring(0, dot)).map(QmpSchema.Member::type).orElse(null);
                 if (parentType != null && schema.jsonType(parentType).equals("object")) {
                     schema.members(parentType).forEach(m -> names.add(m.name()));
+                    String leaf = dot < 0 ? key : key.substring(dot + 1);
                     throw new UsageException(command + " has no argument '" + key + "'"
-                            + (names.isEmpty() ? " (it takes none)" : " (it takes: " + String.join(", ", names) + ")"));
+                            + (names.isEmpty() ? " (it takes none)" : Suggest.didYouMean(names, leaf)
+                                    + " (it takes: " + String.join(", ", names) + ")"));
                 }
             }
         }

@@ -29,11 +29,8 @@ public final class Invocation implements AutoCloseable {
         this.line = line;
         this.out = out;
         this.err = err;
-        double seconds = tool.defaultTimeoutSeconds();
-        if (line.hasOption("timeout")) {
-            seconds = Values.positiveSeconds(line.getOptionValue("timeout"), "--timeout");
-        }
-        this.timeout = Duration.ofMillis((long) (seconds * 1000));
+        this.timeout = line.hasOption("timeout") ? Values.positiveSeconds(line.getOptionValue("timeout"), "--timeout")
+                : tool.defaultTimeout();
     }
 
     /** @return the parsed command line */
@@ -163,8 +160,8 @@ public final class Invocation implements AutoCloseable {
         if (a == null) {
             a = System.getenv("QMP_SOCKET");
         }
-        if (a == null && "qmp".equals(tool.name())) {
-            a = System.getenv("QMP_PATH");
+        if (a == null && tool.legacyAddressVariable() != null) {
+            a = System.getenv(tool.legacyAddressVariable());
         }
         if (a == null || a.isBlank()) {
             throw new UsageException("no QMP socket given: use -s ADDR, set QMP_SOCKET, or --launch a throwaway QEMU");

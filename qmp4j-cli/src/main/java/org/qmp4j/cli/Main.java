@@ -2,10 +2,9 @@ package org.qmp4j.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -32,32 +31,95 @@ import org.qmp4j.cli.shell.QmpShellTool;
  */
 public final class Main {
     /**
-     * Every tool, by name; constructed only when used, so a one-shot tool loads nothing else (the
-     * shell's classes need JLine, which one-shot tools leave off their class path).
+     * Every tool: the one table. Constant bodies rather than lambdas or method references, and each
+     * constructed only when used, so a one-shot tool loads nothing else (linking {@code QmpShellTool::new}
+     * would load JLine, which one-shot tools leave off their class path).
      */
-    static final Map<String, Supplier<Tool>> TOOLS = new LinkedHashMap<>();
+    private enum Tools {
+        QMP_SHELL("qmp-shell") {
+            @Override
+            Tool create() {
+                return new QmpShellTool();
+            }
+        },
+        QMP("qmp") {
+            @Override
+            Tool create() {
+                return new QmpTool();
+            }
+        },
+        QMP_EVENTS("qmp-events") {
+            @Override
+            Tool create() {
+                return new QmpEventsTool();
+            }
+        },
+        QOM_GET("qom-get") {
+            @Override
+            Tool create() {
+                return new QomGetTool();
+            }
+        },
+        QOM_SET("qom-set") {
+            @Override
+            Tool create() {
+                return new QomSetTool();
+            }
+        },
+        QOM_LIST("qom-list") {
+            @Override
+            Tool create() {
+                return new QomListTool();
+            }
+        },
+        QOM_TREE("qom-tree") {
+            @Override
+            Tool create() {
+                return new QomTreeTool();
+            }
+        },
+        QEMU_GA_CLIENT("qemu-ga-client") {
+            @Override
+            Tool create() {
+                return new QemuGaClientTool();
+            }
+        },
+        COMPLETION("completion") {
+            @Override
+            Tool create() {
+                return new CompletionTool();
+            }
+        };
 
-    static {
-        for (String name : new String[] {"qmp-shell", "qmp", "qmp-events", "qom-get", "qom-set", "qom-list",
-            "qom-tree", "qemu-ga-client", "completion"}) {
-            TOOLS.put(name, () -> create(name));
+        final String toolName;
+
+        Tools(String toolName) {
+            this.toolName = toolName;
         }
+
+        abstract Tool create();
     }
 
-    /** A switch, not method references: linking {@code QmpShellTool::new} would load JLine. */
-    private static Tool create(String name) {
-        return switch (name) {
-            case "qmp-shell" -> new QmpShellTool();
-            case "qmp" -> new QmpTool();
-            case "qmp-events" -> new QmpEventsTool();
-            case "qom-get" -> new QomGetTool();
-            case "qom-set" -> new QomSetTool();
-            case "qom-list" -> new QomListTool();
-            case "qom-tree" -> new QomTreeTool();
-            case "qemu-ga-client" -> new QemuGaClientTool();
-            case "completion" -> new CompletionTool(TOOLS);
-            default -> throw new IllegalArgumentException(name);
-        };
+    /** @return every tool's name, in the order of {@code qmp4j --help} */
+    public static List<String> toolNames() {
+        List<String> names = new ArrayList<>();
+        for (Tools t : Tools.values()) {
+            names.add(t.toolName);
+        }
+        return names;
+    }
+
+    /**
+     * @param name a tool's name
+     * @return a new instance of it, or null when there is no such tool
+     */
+    public static Tool tool(String name) {
+        for (Tools t : Tools.values()) {
+            if (t.toolName.equals(name)) {
+                return t.create();
+            }
+        }
+        return null;
     }
 
     private Main() {
@@ -71,7 +133,7 @@ public final class Main {
         int code;
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
             System.out.println("usage: qmp4j TOOL [ARGS...]   (or bin/TOOL ARGS...)");
-            System.out.println("tools: " + String.join(", ", TOOLS.keySet()));
+            System.out.println("tools: " + String.join(", ", toolNames()));
             System.out.println("exit codes: 0 ok, 1 QMP error or failure, 2 usage, 3 connection, 4 timeout");
             code = args.length == 0 ? ExitCode.USAGE : ExitCode.OK;
         } else {
@@ -92,13 +154,28 @@ public final class Main {
      * @return the exit code
      */
     public static int run(String name, String[] args, PrintStream out, PrintStream err) {
-        Supplier<Tool> factory = TOOLS.get(name);
-        if (factory == null) {
-            err.println("qmp4j: no tool named '" + name + "' (tools: " + String.join(", ", TOOLS.keySet()) + ")");
+        Tool tool = tool(name);
+        if (tool == null) {
+            err.println("qmp4j: no tool named '" + name + "'" + Suggest.didYouMean(toolNames(), name)
+                    + " (tools: " + String.join(", ", toolNames()) + ")");
             return ExitCode.USAGE;
         }
-        Tool tool = factory.get();
-        if (tool.connects()) {
+        return run(tool, args, out, err);
+    }
+
+    /**
+     * Runs a tool in this JVM: parses its command line, handles {@code --help} and {@code --version},
+     * and maps whatever it throws to one line on stderr and an exit code. Tools of other modules
+     * ({@code qom-fuse}) come in here too.
+     *
+     * @param tool the tool
+     * @param args its arguments
+     * @param out standard output
+     * @param err standard error
+     * @return the exit code
+     */
+    public static int run(Tool tool, String[] args, PrintStream out, PrintStream err) {
+        if (tool.usesQmpSocket()) {
             warmUp();
         }
         boolean debug = Arrays.asList(args).contains("--debug");
@@ -166,7 +243,8 @@ public final class Main {
             message = f.getMessage();
         } else if (e instanceof UsageException || e instanceof IllegalArgumentException) {
             code = ExitCode.USAGE;
-            message = e.getMessage() + " (try " + tool + " --help)";
+            // One hint is enough: a message that already points somewhere keeps its own.
+            message = e.getMessage().contains("(try ") ? e.getMessage() : e.getMessage() + " (try " + tool + " --help)";
         } else if (e instanceof QmpCommandException c) {
             code = ExitCode.FAILURE;
             message = c.description() + " (" + c.errorClass() + ")";
@@ -197,7 +275,7 @@ public final class Main {
     public static Options options(Tool tool) {
         Options o = new Options();
         tool.addOptions(o);
-        if (tool.connects()) {
+        if (tool.usesQmpSocket()) {
             o.addOption(Tool.option("s", "socket", "ADDR",
                     "QMP socket: /path, unix:/path, host:port, [::1]:port, tls:host:port (default: $QMP_SOCKET)"));
             o.addOption(Tool.option(null, "tls-ca", "FILE",
@@ -209,7 +287,7 @@ public final class Main {
             o.addOption(Tool.option(null, "tls-insecure", null,
                     "TLS: INSECURE, accept any server certificate and host name (tests only)"));
             o.addOption(Tool.option(null, "timeout", "SECONDS",
-                    "bound on connecting and on each command (default " + (int) tool.defaultTimeoutSeconds() + ")"));
+                    "bound on connecting and on each command (default " + tool.defaultTimeout().toSeconds() + ")"));
             o.addOption(Tool.option(null, "launch", null, "start a throwaway QEMU (paused, no disks) and use it"));
             if (!o.hasLongOption("json")) {
                 o.addOption(Tool.option(null, "json", null, "print JSON, for scripts"));

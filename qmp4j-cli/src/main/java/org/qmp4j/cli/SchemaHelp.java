@@ -43,7 +43,8 @@ public final class SchemaHelp {
                     ExitCode.FAILURE, null);
         }
         QmpSchema.Command c = schema.command(command)
-                .orElseThrow(() -> new UsageException("QEMU has no command '" + command + "'"));
+                .orElseThrow(() -> new UsageException("QEMU has no command '" + command + "'"
+                        + Suggest.didYouMean(schema.commandNames(), command)));
         List<QmpSchema.Member> args = schema.arguments(command);
         out.println(command + (args.isEmpty() ? " (no arguments)" : ""));
         for (QmpSchema.Member m : args) {

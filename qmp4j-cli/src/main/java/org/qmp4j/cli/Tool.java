@@ -1,5 +1,6 @@
 package org.qmp4j.cli;
 
+import java.time.Duration;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -19,14 +20,22 @@ public abstract class Tool {
     /** @return one paragraph for --help */
     public abstract String description();
 
-    /** @return true if the tool talks to QEMU (gets the connection options) */
-    public boolean connects() {
+    /**
+     * @return true if the tool talks to a QMP socket and so gets the shared connection options
+     *     ({@code -s}, {@code --launch}, {@code --timeout}, TLS); the guest agent's tool has its own
+     */
+    public boolean usesQmpSocket() {
         return true;
     }
 
-    /** @return the default --timeout in seconds */
-    public double defaultTimeoutSeconds() {
-        return 10;
+    /** @return the default {@code --timeout} */
+    public Duration defaultTimeout() {
+        return Duration.ofSeconds(10);
+    }
+
+    /** @return an older environment variable that also names the socket after {@code $QMP_SOCKET}, or null */
+    public String legacyAddressVariable() {
+        return null;
     }
 
     /** @return true if everything after the first positional argument belongs to the tool (like {@code qmp COMMAND --k=v}) */

@@ -55,8 +55,8 @@ public final class QmpShellTool extends Tool {
     }
 
     @Override
-    public double defaultTimeoutSeconds() {
-        return 60;
+    public java.time.Duration defaultTimeout() {
+        return java.time.Duration.ofSeconds(60);
     }
 
     @Override
@@ -126,9 +126,17 @@ public final class QmpShellTool extends Tool {
                 .build();
         terminal.handle(Terminal.Signal.INT, s -> session.cancel());
         banner(in, qmp, session, terminal);
-        Thread events = Threads.newThread("qmp-shell events", () -> printEvents(qmp, reader, terminal));
+        Thread events = Threads.newThread("qmp-shell events", () -> printEvents(qmp, reader));
         events.setDaemon(true);
         events.start();
+        // A lost QEMU interrupts readLine at once, and the loop below sees the connection is gone.
+        qmp.whenClosed().whenComplete((ok, lost) -> {
+            try {
+                terminal.raise(Terminal.Signal.INT);
+            } catch (RuntimeException terminalAlreadyClosed) {
+                // the shell is leaving anyway
+            }
+        });
         try {
             while (true) {
                 String line = null;
@@ -186,17 +194,17 @@ public final class QmpShellTool extends Tool {
         w.flush();
     }
 
-    private static void printEvents(QmpClient qmp, LineReader reader, Terminal terminal) {
+    /** The events thread: blocks on the built-in subscription, which throws once the connection is gone. */
+    private static void printEvents(QmpClient qmp, LineReader reader) {
         try {
-            while (qmp.isOpen()) {
-                QmpEvent e = qmp.events().poll(Duration.ofSeconds(1));
+            while (true) {
+                QmpEvent e = qmp.events().poll(Duration.ofDays(1));
                 if (e != null) {
                     reader.printAbove(Json.format(QmpEventsTool.toJson(e), false));
                 }
             }
         } catch (QmpException ended) {
-            // the connection closed: fall through and wake the prompt
+            // the connection closed; whenClosed() wakes the prompt
         }
-        terminal.raise(Terminal.Signal.INT); // readLine returns, and the loop sees the connection is gone
     }
 }

@@ -28,6 +28,7 @@ import org.qmp4j.cli.Json;
 import org.qmp4j.internal.session.Redaction;
 import org.qmp4j.cli.SchemaHelp;
 import org.qmp4j.cli.ToolFailure;
+import org.qmp4j.cli.Suggest;
 import org.qmp4j.cli.UsageException;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.schema.QmpSchema;
@@ -165,7 +166,8 @@ final class ShellSession implements AutoCloseable {
             return Outcome.OK;
         }
         if (commands.known() && !commands.has(first)) {
-            throw new UsageException("QEMU has no command '" + first + "' (try help)");
+            throw new UsageException("QEMU has no command '" + first + "'" + Suggest.didYouMean(commands.names(), first)
+                    + " (try help)");
         }
         Arguments args = new Arguments(commands.schema(), first);
         for (Words.Word w : words.subList(1, words.size())) {

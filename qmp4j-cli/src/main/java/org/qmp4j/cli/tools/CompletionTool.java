@@ -2,22 +2,15 @@ package org.qmp4j.cli.tools;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.commons.cli.Option;
 import org.qmp4j.cli.ExitCode;
+import org.qmp4j.cli.Main;
 import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
 
 /** {@code qmp4j completion bash}: prints a bash completion script for every tool's options. */
 public final class CompletionTool extends Tool {
-    private final Map<String, Supplier<Tool>> tools;
-
-    /** @param tools every tool, by name */
-    public CompletionTool(Map<String, Supplier<Tool>> tools) {
-        this.tools = tools;
-    }
 
     @Override
     public String name() {
@@ -35,7 +28,7 @@ public final class CompletionTool extends Tool {
     }
 
     @Override
-    public boolean connects() {
+    public boolean usesQmpSocket() {
         return false;
     }
 
@@ -46,13 +39,13 @@ public final class CompletionTool extends Tool {
         }
         StringBuilder sb = new StringBuilder("# bash completion for qmp4j tools\n");
         List<String> names = new ArrayList<>();
-        for (Map.Entry<String, Supplier<Tool>> e : tools.entrySet()) {
-            if (e.getKey().equals("completion")) {
+        for (String tool : Main.toolNames()) {
+            if (tool.equals(name())) {
                 continue;
             }
-            names.add(e.getKey());
+            names.add(tool);
             List<String> words = new ArrayList<>();
-            for (Option o : org.qmp4j.cli.Main.options(e.getValue().get()).getOptions()) {
+            for (Option o : Main.options(Main.tool(tool)).getOptions()) {
                 if (o.getLongOpt() != null) {
                     words.add("--" + o.getLongOpt());
                 }
@@ -60,13 +53,13 @@ public final class CompletionTool extends Tool {
                     words.add("-" + o.getOpt());
                 }
             }
-            String fn = "_qmp4j_" + e.getKey().replace('-', '_');
+            String fn = "_qmp4j_" + tool.replace('-', '_');
             sb.append(fn).append("() {\n")
               .append("  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n")
               .append("  case $prev in -s|--socket|--path) COMPREPLY=($(compgen -f -- \"$cur\")); return;; esac\n")
               .append("  if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '").append(String.join(" ", words))
               .append("' -- \"$cur\")); else COMPREPLY=($(compgen -f -- \"$cur\")); fi\n}\n")
-              .append("complete -F ").append(fn).append(' ').append(e.getKey()).append('\n');
+              .append("complete -F ").append(fn).append(' ').append(tool).append('\n');
         }
         sb.append("_qmp4j() {\n  if ((COMP_CWORD == 1)); then COMPREPLY=($(compgen -W '")
           .append(String.join(" ", names)).append(" completion' -- \"${COMP_WORDS[1]}\")); return; fi\n")

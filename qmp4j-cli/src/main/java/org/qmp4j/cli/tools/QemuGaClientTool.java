@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -21,15 +22,58 @@ import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.Json;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.ToolFailure;
+import org.qmp4j.cli.Suggest;
 import org.qmp4j.cli.UsageException;
+import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.cli.Values;
 import org.qmp4j.qga.GuestAgentClient;
 
 /** {@code qemu-ga-client COMMAND [ARGS]}: the guest agent from the command line, as QEMU's tool. */
 public final class QemuGaClientTool extends Tool {
-    private static final List<String> COMMANDS = List.of("cat", "exec", "fsfreeze", "fstrim", "get", "halt",
-            "hostname", "ifconfig", "info", "osinfo", "ping", "powerdown", "put", "reboot", "shutdown", "suspend",
-            "time", "users");
+    /** What a subcommand gets: its name, the connected agent, its words, the invocation and the command timeout. */
+    private record Context(String command, GuestAgentClient ga, List<String> args, Invocation in, Duration timeout) {
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        int run(Context c) throws IOException;
+    }
+
+    /** One subcommand: its usage (for --help and errors) and what it does. */
+    private record Subcommand(String usage, Handler handler) {
+    }
+
+    /** Every subcommand, in --help order: the one list the help, the checks and the dispatch read. */
+    private static final Map<String, Subcommand> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        add("ping", "ping [TIMEOUT]", QemuGaClientTool::ping);
+        add("info", "info", c -> info(c.ga().info(), c.in()));
+        add("cat", "cat FILE", QemuGaClientTool::cat);
+        add("fsfreeze", "fsfreeze status|freeze|thaw", QemuGaClientTool::fsfreeze);
+        add("fstrim", "fstrim [MINIMUM]", c -> {
+            long minimum = c.args().isEmpty() ? 0 : integer(c.args().get(0), "fstrim's MINIMUM");
+            c.in().printJson(c.ga().fstrim(minimum), false);
+            return ExitCode.OK;
+        });
+        add("ifconfig", "ifconfig", c -> ifconfig(c.ga().networkInterfaces(), c.in()));
+        add("suspend", "suspend disk|ram|hybrid", QemuGaClientTool::suspend);
+        add("shutdown", "shutdown", c -> shutdown(c, "powerdown"));
+        add("powerdown", "powerdown", c -> shutdown(c, "powerdown"));
+        add("halt", "halt", c -> shutdown(c, "halt"));
+        add("reboot", "reboot", c -> shutdown(c, "reboot"));
+        add("exec", "exec [--timeout S] -- CMD ARGS...", QemuGaClientTool::exec);
+        add("get", "get GUEST_PATH LOCAL_PATH", QemuGaClientTool::get);
+        add("put", "put LOCAL_PATH GUEST_PATH", QemuGaClientTool::put);
+        add("osinfo", "osinfo", c -> osinfo(c.ga().osinfo(), c.in()));
+        add("hostname", "hostname", c -> hostname(c.ga().hostname(), c.in()));
+        add("users", "users", c -> users(c.ga().users(), c.in()));
+        add("time", "time", c -> time(c.ga().time(), c.in()));
+    }
+
+    private static void add(String name, String usage, Handler handler) {
+        COMMANDS.put(name, new Subcommand(usage, handler));
+    }
 
     @Override
     public String name() {
@@ -43,15 +87,14 @@ public final class QemuGaClientTool extends Tool {
 
     @Override
     public String description() {
-        return "Talk to a QEMU guest agent. Commands: ping [TIMEOUT], info, cat FILE, fsfreeze status|freeze|thaw, "
-                + "fstrim [MINIMUM], ifconfig, suspend disk|ram|hybrid, shutdown|powerdown, halt, reboot, "
-                + "exec [--timeout S] -- CMD ARGS..., get GUEST_PATH LOCAL_PATH, put LOCAL_PATH GUEST_PATH, osinfo, "
-                + "hostname, users, time. The address comes from --address or $QGA_CLIENT_ADDRESS. --wait waits "
-                + "for an agent that is not up yet.";
+        List<String> usages = new ArrayList<>();
+        COMMANDS.values().forEach(c -> usages.add(c.usage()));
+        return "Talk to a QEMU guest agent. Commands: " + String.join(", ", usages) + ". The address comes from "
+                + "--address or $QGA_CLIENT_ADDRESS. --wait waits for an agent that is not up yet.";
     }
 
     @Override
-    public boolean connects() {
+    public boolean usesQmpSocket() {
         return false; // its own address option and timeouts, not QMP's
     }
 
@@ -61,8 +104,8 @@ public final class QemuGaClientTool extends Tool {
     }
 
     @Override
-    public double defaultTimeoutSeconds() {
-        return 3;
+    public java.time.Duration defaultTimeout() {
+        return java.time.Duration.ofSeconds(3);
     }
 
     @Override
@@ -77,97 +120,90 @@ public final class QemuGaClientTool extends Tool {
     public int run(Invocation in) throws IOException {
         List<String> words = in.args();
         if (words.isEmpty()) {
-            throw new UsageException("no command given (commands: " + String.join(", ", COMMANDS) + ")");
+            throw new UsageException("no command given (commands: " + String.join(", ", COMMANDS.keySet()) + ")");
         }
         String command = words.get(0);
         List<String> args = words.subList(1, words.size());
-        if (!COMMANDS.contains(command)) {
-            throw new UsageException("invalid command '" + command + "' (commands: " + String.join(", ", COMMANDS) + ")");
+        Subcommand sub = COMMANDS.get(command);
+        if (sub == null) {
+            throw new UsageException("invalid command '" + command + "'" + Suggest.didYouMean(COMMANDS.keySet(), command)
+                    + " (commands: " + String.join(", ", COMMANDS.keySet()) + ")");
         }
         String address = in.line().getOptionValue("address", System.getenv("QGA_CLIENT_ADDRESS"));
         if (address == null || address.isBlank()) {
             throw new UsageException("address is not specified: use --address or set QGA_CLIENT_ADDRESS");
         }
-        double wait = in.line().hasOption("wait") ? Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait") : 0;
+        Duration wait = in.line().hasOption("wait") ? Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait")
+                : Duration.ZERO;
         Duration timeout = command.equals("ping") && !args.isEmpty()
-                ? Duration.ofMillis((long) (Values.positiveSeconds(args.get(0), "ping's TIMEOUT") * 1000)) : in.timeout();
-        try (GuestAgentClient ga = GuestAgentClient.builder().address(address).name(name()).commandTimeout(timeout)
-                .waitForAgent(Duration.ofMillis((long) (wait * 1000))).connect()) {
-            return run(ga, command, args, in, timeout);
+                ? Values.positiveSeconds(args.get(0), "ping's TIMEOUT") : in.timeout();
+        // The client keeps its default name ("qga ADDRESS"): Main already prefixes every error with the tool's.
+        try (GuestAgentClient ga = GuestAgentClient.builder().address(address).commandTimeout(timeout)
+                .waitForAgent(wait).connect()) {
+            return sub.handler().run(new Context(command, ga, args, in, timeout));
         }
     }
 
-    private int run(GuestAgentClient ga, String command, List<String> args, Invocation in, Duration timeout)
-            throws IOException {
-        PrintStream out = in.out();
-        switch (command) {
-            case "ping":
-                try {
-                    ga.ping();
-                } catch (QmpTimeoutException e) {
-                    throw new ToolFailure("Not responded in " + seconds(timeout) + " sec", ExitCode.TIMEOUT, e);
-                }
-                return ExitCode.OK;
-            case "info":
-                return info(ga.info(), in);
-            case "cat":
-                expect(args, 1, "cat FILE");
-                OutputStream raw = new BufferedOutputStream(out);
-                ga.files().read(args.get(0), raw, null);
-                raw.flush();
-                return ExitCode.OK;
-            case "fsfreeze":
-                expect(args, 1, "fsfreeze status|freeze|thaw");
-                switch (args.get(0)) {
-                    case "status" -> out.println(ga.fsfreezeStatus());
-                    case "freeze" -> out.println(ga.fsfreezeFreeze() + " filesystems frozen");
-                    case "thaw" -> out.println(ga.fsfreezeThaw() + " filesystems thawed");
-                    default -> throw new UsageException("invalid command '" + args.get(0) + "' (fsfreeze status|freeze|thaw)");
-                }
-                return ExitCode.OK;
-            case "fstrim":
-                long minimum = args.isEmpty() ? 0 : integer(args.get(0), "fstrim's MINIMUM");
-                in.printJson(ga.fstrim(minimum), false);
-                return ExitCode.OK;
-            case "ifconfig":
-                return ifconfig(ga.networkInterfaces(), in);
-            case "suspend":
-                expect(args, 1, "suspend disk|ram|hybrid");
-                if (!List.of("disk", "ram", "hybrid").contains(args.get(0))) {
-                    throw new UsageException("invalid command '" + args.get(0) + "' (suspend disk|ram|hybrid)");
-                }
-                ga.suspend(args.get(0));
-                return ExitCode.OK;
-            case "shutdown":
-            case "powerdown":
-                ga.shutdown("powerdown");
-                return ExitCode.OK;
-            case "halt":
-                ga.shutdown("halt");
-                return ExitCode.OK;
-            case "reboot":
-                ga.shutdown("reboot");
-                return ExitCode.OK;
-            case "exec":
-                return exec(ga, args, in);
-            case "get":
-                expect(args, 2, "get GUEST_PATH LOCAL_PATH");
-                try (OutputStream file = Files.newOutputStream(Path.of(args.get(1)))) {
-                    long n = ga.files().read(args.get(0), file, progress(in, "get " + args.get(0), -1));
-                    done(in, n);
-                }
-                return ExitCode.OK;
-            case "put":
-                expect(args, 2, "put LOCAL_PATH GUEST_PATH");
-                Path local = Path.of(args.get(0));
-                try (InputStream file = Files.newInputStream(local)) {
-                    long n = ga.files().write(file, args.get(1), progress(in, "put " + args.get(1), Files.size(local)));
-                    done(in, n);
-                }
-                return ExitCode.OK;
-            default: // osinfo, hostname, users, time
-                return simple(ga, command, in);
+    private static int ping(Context c) {
+        try {
+            c.ga().ping();
+        } catch (QmpTimeoutException e) {
+            throw new ToolFailure("Not responded in " + seconds(c.timeout()) + " sec", ExitCode.TIMEOUT, e);
         }
+        return ExitCode.OK;
+    }
+
+    private static int cat(Context c) throws IOException {
+        expect(c, 1);
+        OutputStream raw = new BufferedOutputStream(c.in().out());
+        c.ga().files().read(c.args().get(0), raw, null);
+        raw.flush();
+        return ExitCode.OK;
+    }
+
+    private static int fsfreeze(Context c) {
+        expect(c, 1);
+        PrintStream out = c.in().out();
+        switch (c.args().get(0)) {
+            case "status" -> out.println(c.ga().fsfreezeStatus());
+            case "freeze" -> out.println(c.ga().fsfreezeFreeze() + " filesystems frozen");
+            case "thaw" -> out.println(c.ga().fsfreezeThaw() + " filesystems thawed");
+            default -> throw new UsageException("invalid command '" + c.args().get(0) + "' (fsfreeze status|freeze|thaw)");
+        }
+        return ExitCode.OK;
+    }
+
+    private static int suspend(Context c) {
+        expect(c, 1);
+        if (!List.of("disk", "ram", "hybrid").contains(c.args().get(0))) {
+            throw new UsageException("invalid command '" + c.args().get(0) + "' (suspend disk|ram|hybrid)");
+        }
+        c.ga().suspend(c.args().get(0));
+        return ExitCode.OK;
+    }
+
+    private static int shutdown(Context c, String mode) {
+        c.ga().shutdown(mode);
+        return ExitCode.OK;
+    }
+
+    private static int get(Context c) throws IOException {
+        expect(c, 2);
+        try (OutputStream file = Files.newOutputStream(Path.of(c.args().get(1)))) {
+            long n = c.ga().files().read(c.args().get(0), file, progress(c.in(), "get " + c.args().get(0), -1));
+            done(c.in(), n);
+        }
+        return ExitCode.OK;
+    }
+
+    private static int put(Context c) throws IOException {
+        expect(c, 2);
+        Path local = Path.of(c.args().get(0));
+        try (InputStream file = Files.newInputStream(local)) {
+            long n = c.ga().files().write(file, c.args().get(1), progress(c.in(), "put " + c.args().get(1), Files.size(local)));
+            done(c.in(), n);
+        }
+        return ExitCode.OK;
     }
 
     private static int info(JsonNode info, Invocation in) {
@@ -219,12 +255,14 @@ public final class QemuGaClientTool extends Tool {
         return (mask >> 24) + "." + ((mask >> 16) & 255) + "." + ((mask >> 8) & 255) + "." + (mask & 255);
     }
 
-    private static int exec(GuestAgentClient ga, List<String> args, Invocation in) throws IOException {
+    private static int exec(Context c) throws IOException {
+        GuestAgentClient ga = c.ga();
+        Invocation in = c.in();
         Duration limit = Duration.ofSeconds(60);
-        List<String> rest = new ArrayList<>(args);
+        List<String> rest = new ArrayList<>(c.args());
         while (!rest.isEmpty() && !rest.get(0).equals("--")) {
             if (rest.get(0).equals("--timeout") && rest.size() > 1) {
-                limit = Duration.ofMillis((long) (Values.positiveSeconds(rest.get(1), "exec --timeout") * 1000));
+                limit = Values.positiveSeconds(rest.get(1), "exec --timeout");
                 rest = new ArrayList<>(rest.subList(2, rest.size()));
             } else {
                 break;
@@ -238,7 +276,7 @@ public final class QemuGaClientTool extends Tool {
         }
         org.qmp4j.qga.GuestExec.Result r = ga.exec(rest, limit);
         if (in.json()) {
-            var o = org.qmp4j.internal.framing.JsonCodec.object();
+            var o = JsonCodec.object();
             if (r.exitCode() != null) {
                 o.put("exitcode", r.exitCode());
             }
@@ -260,45 +298,42 @@ public final class QemuGaClientTool extends Tool {
         return 128 + (r.signal() == null ? 0 : r.signal());
     }
 
-    private static int simple(GuestAgentClient ga, String command, Invocation in) {
-        PrintStream out = in.out();
-        switch (command) {
-            case "hostname" -> {
-                String host = ga.hostname();
-                if (in.json()) {
-                    in.printJson(org.qmp4j.internal.framing.JsonCodec.object().put("host-name", host), false);
-                } else {
-                    out.println(host);
-                }
-            }
-            case "time" -> {
-                Instant t = ga.time();
-                if (in.json()) {
-                    in.printJson(org.qmp4j.internal.framing.JsonCodec.object().put("time", t.toString()), false);
-                } else {
-                    out.println(t);
-                }
-            }
-            case "users" -> {
-                JsonNode users = ga.users();
-                if (in.json()) {
-                    in.printJson(users, false);
-                } else {
-                    for (JsonNode u : users) {
-                        double t = u.path("login-time").asDouble();
-                        out.println(u.path("user").asText() + (u.has("domain") ? "@" + u.path("domain").asText() : "")
-                                + "\t" + Instant.ofEpochMilli((long) (t * 1000)));
-                    }
-                }
-            }
-            default -> { // osinfo
-                JsonNode os = ga.osinfo();
-                if (in.json()) {
-                    in.printJson(os, false);
-                } else {
-                    Json.flatten(os, out);
-                }
-            }
+    private static int hostname(String host, Invocation in) {
+        if (in.json()) {
+            in.printJson(JsonCodec.object().put("host-name", host), false);
+        } else {
+            in.out().println(host);
+        }
+        return ExitCode.OK;
+    }
+
+    private static int time(Instant t, Invocation in) {
+        if (in.json()) {
+            in.printJson(JsonCodec.object().put("time", t.toString()), false);
+        } else {
+            in.out().println(t);
+        }
+        return ExitCode.OK;
+    }
+
+    private static int users(JsonNode users, Invocation in) {
+        if (in.json()) {
+            in.printJson(users, false);
+            return ExitCode.OK;
+        }
+        for (JsonNode u : users) {
+            double t = u.path("login-time").asDouble();
+            in.out().println(u.path("user").asText() + (u.has("domain") ? "@" + u.path("domain").asText() : "")
+                    + "\t" + Instant.ofEpochMilli((long) (t * 1000)));
+        }
+        return ExitCode.OK;
+    }
+
+    private static int osinfo(JsonNode os, Invocation in) {
+        if (in.json()) {
+            in.printJson(os, false);
+        } else {
+            Json.flatten(os, in.out());
         }
         return ExitCode.OK;
     }
@@ -317,9 +352,9 @@ public final class QemuGaClientTool extends Tool {
         }
     }
 
-    private static void expect(List<String> args, int n, String usage) {
-        if (args.size() != n) {
-            throw new UsageException("usage: " + usage);
+    private static void expect(Context c, int n) {
+        if (c.args().size() != n) {
+            throw new UsageException("usage: " + COMMANDS.get(c.command()).usage());
         }
     }
 

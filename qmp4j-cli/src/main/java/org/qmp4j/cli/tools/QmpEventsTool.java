@@ -14,7 +14,12 @@ import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.Json;
 import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.Tool;
+import org.qmp4j.cli.Suggest;
 import org.qmp4j.cli.UsageException;
+import org.qmp4j.internal.session.Await;
+import org.qmp4j.QmpCommandException;
+import java.util.Set;
+import java.util.TreeSet;
 import org.qmp4j.cli.Values;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.schema.QmpSchema;
@@ -72,29 +77,54 @@ public final class QmpEventsTool extends Tool {
             }
         }
         long count = in.line().hasOption("count") ? Values.positiveInteger(in.line().getOptionValue("count"), "--count") : Long.MAX_VALUE;
-        long deadline = in.line().hasOption("wait")
-                ? System.nanoTime() + (long) (Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait") * 1e9)
-                : Long.MAX_VALUE;
-        EventSubscription events = qmp.events();
-        long seen = 0;
-        while (seen < count) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                if (count != Long.MAX_VALUE) {
-                    throw new ToolFailure("timed out after " + in.line().getOptionValue("wait") + " s with " + seen
-                            + " of " + count + " events", ExitCode.TIMEOUT, null);
+        Duration wait = in.line().hasOption("wait") ? Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait")
+                : null;
+        long deadline = wait == null ? 0 : Await.deadline(wait);
+        // The filter runs in the client as the events arrive; the built-in all-events queue is not needed.
+        Set<String> wanted = names == null ? null : Set.of(names);
+        Pattern re = regex;
+        try (EventSubscription events = qmp.subscribe(e -> (wanted == null || wanted.contains(e.name()))
+                && (re == null || re.matcher(e.name()).find()))) {
+            qmp.events().close();
+            if (wanted != null) {
+                checkNames(qmp, wanted);
+            }
+            long seen = 0;
+            while (seen < count) {
+                long left = wait == null ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    if (count != Long.MAX_VALUE) {
+                        throw new ToolFailure("timed out after " + in.line().getOptionValue("wait") + " s with " + seen
+                                + " of " + count + " events", ExitCode.TIMEOUT, null);
+                    }
+                    break;
                 }
-                break;
+                // Waits until an event, the deadline or the end of the connection (then it throws).
+                QmpEvent e = events.poll(wait == null ? Duration.ofDays(1) : Duration.ofNanos(left));
+                if (e != null) {
+                    seen++;
+                    print(e, in);
+                }
             }
-            QmpEvent e = events.poll(Duration.ofNanos(Math.min(left, Duration.ofSeconds(1).toNanos())));
-            if (e == null || (names != null && !List.of(names).contains(e.name()))
-                    || (regex != null && !regex.matcher(e.name()).find())) {
-                continue;
-            }
-            seen++;
-            print(e, in);
         }
         return ExitCode.OK;
+    }
+
+    /** An event name QEMU does not know would be waited for forever: refuse it, with the closest known name. */
+    private static void checkNames(QmpClient qmp, Set<String> names) {
+        QmpSchema schema;
+        try {
+            schema = QmpSchema.load(qmp);
+        } catch (QmpCommandException noIntrospection) {
+            return; // a server without query-qmp-schema: nothing to check against
+        }
+        List<String> known = schema.eventNames();
+        for (String n : new TreeSet<>(names)) {
+            if (!known.contains(n)) {
+                throw new UsageException("QEMU has no event '" + n + "'" + Suggest.didYouMean(known, n)
+                        + " (try qmp-events --list)");
+            }
+        }
     }
 
     /**

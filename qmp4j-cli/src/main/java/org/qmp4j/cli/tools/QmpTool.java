@@ -19,6 +19,7 @@ import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.Json;
 import org.qmp4j.cli.SchemaHelp;
 import org.qmp4j.cli.Tool;
+import org.qmp4j.cli.Suggest;
 import org.qmp4j.cli.UsageException;
 import org.qmp4j.schema.QmpSchema;
 
@@ -27,6 +28,11 @@ public final class QmpTool extends Tool {
     @Override
     public String name() {
         return "qmp";
+    }
+
+    @Override
+    public String legacyAddressVariable() {
+        return "QMP_PATH"; // the name QEMU's old qmp script read
     }
 
     @Override
@@ -80,7 +86,8 @@ public final class QmpTool extends Tool {
             return ExitCode.OK;
         }
         if (schema != null && schema.command(command).isEmpty()) {
-            throw new UsageException("QEMU has no command '" + command + "' (try qmp help)");
+            throw new UsageException("QEMU has no command '" + command + "'"
+                    + Suggest.didYouMean(schema.commandNames(), command) + " (try qmp help)");
         }
         Arguments args = new Arguments(schema, command);
         for (String w : words.subList(1, words.size())) {

@@ -49,7 +49,7 @@ public final class JsonCodec {
      * (Field-name canonicalisation stays on: turning it off would make Jackson decode bytes through a
      * Reader, with a third more allocation per message.)
      */
-    public static final JsonFactory FACTORY = JsonFactory.builder()
+    private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxStringLength(Integer.MAX_VALUE) // the framer enforces the message size limit
                     .maxNestingDepth(MAX_NESTING)
@@ -71,8 +71,22 @@ public final class JsonCodec {
         return NODES.arrayNode();
     }
 
-    /** @return the shared object mapper, created on first use */
-    public static ObjectMapper mapper() {
+    /**
+     * A streaming parser with qmp4j's limits, for code that reads a message in one pass (the event
+     * fast path). The factory itself is never handed out: it is shared and could be reconfigured.
+     *
+     * @param buf bytes
+     * @param off start
+     * @param len length
+     * @return a new parser; close it
+     * @throws IOException never in practice for a byte array
+     */
+    public static JsonParser parser(byte[] buf, int off, int len) throws IOException {
+        return FACTORY.createParser(buf, off, len);
+    }
+
+    /** The shared object mapper, created on first use; private so nobody can reconfigure it for everyone. */
+    private static ObjectMapper mapper() {
         return Lazy.MAPPER;
     }
 
