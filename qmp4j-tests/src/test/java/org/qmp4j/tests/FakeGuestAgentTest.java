@@ -8,11 +8,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.qmp4j.QmpConnectionException;
+import org.qmp4j.QmpProtocolException;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.qga.GuestAgentClient;
 import org.qmp4j.testkit.FakeQmpServer;
@@ -20,6 +24,7 @@ import org.qmp4j.testkit.RecordedCommand;
 import org.qmp4j.testkit.Response;
 
 /** The guest-agent sync rules against a scripted agent: what a real one will not do on demand. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FakeGuestAgentTest {
     private FakeQmpServer agent;
 
@@ -78,22 +83,118 @@ class FakeGuestAgentTest {
     }
 
     @Test
-    void anAgentThatAnswersNothingTimesOutAndTheNextCallResyncs() {
+    void aSyncReplyWithAnOldIdAloneDoesNotCompleteTheSync() {
+        // The old id comes at once, in a read of its own; the right one only 300 ms later.
+        agent.on("guest-sync-delimited", c -> {
+            long id = c.arguments().path("id").asLong();
+            CompletableFuture.runAsync(() -> agent.sendRaw("{\"return\": " + id + "}\r\n"),
+                    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+            return Response.bytes(delimited(id + 1));
+        });
+        agent.on("guest-info", Response.returns(Map.of("version", "9.9")));
+        try (GuestAgentClient ga = connect()) {
+            // Had the sync taken the old id, the right id's reply would now answer guest-info.
+            assertEquals("9.9", ga.info().path("version").asText());
+        }
+    }
+
+    @Test
+    void theFirstByteOnTheWireIsTheResyncByte() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("qmp4j-raw-agent-");
+        java.nio.file.Path sock = dir.resolve("qga.sock");
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(sock));
+            CompletableFuture<byte[]> firstBytes = CompletableFuture.supplyAsync(() -> {
+                try (var peer = server.accept()) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
+                    while (b.hasRemaining() && peer.read(b) > 0) {
+                        // an agent that reads and never answers, until the client gives up and closes
+                    }
+                    return java.util.Arrays.copyOf(b.array(), b.position());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThrows(QmpTimeoutException.class, () -> GuestAgentClient.builder().address(sock.toString())
+                    .connectTimeout(Duration.ofMillis(500)).connect());
+            byte[] wire = firstBytes.get(10, TimeUnit.SECONDS);
+            assertEquals((byte) 0xFF, wire[0], "0xFF first: the agent drops whatever half message it holds");
+            assertTrue(new String(wire, 1, wire.length - 1, StandardCharsets.UTF_8).startsWith(
+                    "{\"execute\":\"guest-sync-delimited\""), new String(wire, StandardCharsets.UTF_8));
+        } finally {
+            java.nio.file.Files.deleteIfExists(sock);
+            java.nio.file.Files.delete(dir);
+        }
+    }
+
+    @Test
+    void anAgentThatAnswersNothingTimesOutAndTheNextCallResyncs() throws InterruptedException {
         AtomicInteger syncs = new AtomicInteger();
         agent.on("guest-sync-delimited", c -> {
             syncs.incrementAndGet();
             return Response.bytes(delimited(c.arguments().path("id").asLong()));
         });
-        // The first get-time never answers in time; its late reply comes while the next call waits.
-        agent.once("guest-get-time", Response.delay(Duration.ofMillis(2500), Response.returns(111)));
+        // The first get-time answers late (after its 500 ms deadline, while the next call waits).
+        agent.once("guest-get-time", Response.delay(Duration.ofMillis(1500), Response.returns(111)));
         agent.on("guest-get-time", Response.returns(222));
         try (GuestAgentClient ga = connect()) {
+            long t0 = System.nanoTime();
             QmpTimeoutException t = assertThrows(QmpTimeoutException.class, () -> ga.execute("guest-get-time"));
             assertEquals(QmpTimeoutException.Phase.COMMAND, t.phase());
-            assertEquals(222, ga.execute("guest-get-time", null, Duration.ofSeconds(10)).asInt(),
-                    "the late reply (111) never reaches a caller");
+            assertEquals(222, ga.execute("guest-get-time", null, Duration.ofSeconds(10)).asInt());
             assertEquals(2, syncs.get(), "one sync at connect, one after the timeout");
+            // Let the late 111 arrive while nobody waits (a sequencing pause, not a measurement).
+            Thread.sleep(Math.max(0, Duration.ofMillis(2000).toMillis() - (System.nanoTime() - t0) / 1_000_000));
+            assertEquals(222, ga.execute("guest-get-time").asInt(), "the late reply (111) never reaches a caller");
+            assertEquals(3, syncs.get(), "output nobody asked for makes the next call resync first");
         }
+    }
+
+    @Test
+    void anAgentClientOnAQmpSocketSaysSoAtOnce() {
+        try (FakeQmpServer qmp = FakeQmpServer.start()) {
+            long t0 = System.nanoTime();
+            QmpProtocolException e = assertThrows(QmpProtocolException.class, () -> GuestAgentClient.builder()
+                    .address(qmp.address()).connectTimeout(Duration.ofSeconds(30)).waitForAgent(Duration.ofSeconds(30))
+                    .connect());
+            assertTrue(e.getMessage().contains("speaks QMP"), e.getMessage());
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos(), "no waiting for a sync that cannot come");
+        }
+    }
+
+    @Test
+    void changingTheBuilderAfterConnectDoesNotChangeTheClient() {
+        agent.on("guest-get-time", Response.delay(Duration.ofMillis(800), Response.returns(1)));
+        GuestAgentClient.Builder b = GuestAgentClient.builder().address(agent.address())
+                .commandTimeout(Duration.ofMillis(200));
+        try (GuestAgentClient ga = b.connect()) {
+            b.commandTimeout(Duration.ofSeconds(30)).timeout("guest-get-time", Duration.ofSeconds(30));
+            QmpTimeoutException t = assertThrows(QmpTimeoutException.class, () -> ga.execute("guest-get-time"));
+            assertEquals(Duration.ofMillis(200), t.timeout());
+        }
+    }
+
+    @Test
+    void whenClosedFailsOnALostChannelAndCompletesOnClose() throws Exception {
+        agent.on("guest-get-osinfo", Response.disconnectMidReply());
+        try (GuestAgentClient ga = connect()) {
+            CompletableFuture<Void> lost = ga.whenClosed();
+            assertThrows(QmpConnectionException.class, () -> ga.execute("guest-get-osinfo"));
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> lost.get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof QmpConnectionException, e.toString());
+            assertTrue(ga.closeCause() instanceof QmpConnectionException);
+        }
+        try (GuestAgentClient ga = connect()) {
+            CompletableFuture<Void> closed = ga.whenClosed();
+            ga.close();
+            closed.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void maxMessageSizeIsValidatedLikeQmps() {
+        assertThrows(IllegalArgumentException.class, () -> GuestAgentClient.builder().maxMessageSize(10));
     }
 
     @Test

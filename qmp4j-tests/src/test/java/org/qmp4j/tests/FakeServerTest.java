@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.qmp4j.EventSubscription;
 import org.qmp4j.QmpClient;
 import org.qmp4j.QmpCommandException;
@@ -26,12 +27,15 @@ import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpEvent;
 import org.qmp4j.QmpException;
 import org.qmp4j.QmpProtocolException;
+import org.qmp4j.QmpRequest;
 import org.qmp4j.QmpTimeoutException;
+import org.qmp4j.TestAccess;
 import org.qmp4j.testkit.FakeQmpServer;
 import org.qmp4j.testkit.RecordedCommand;
 import org.qmp4j.testkit.Response;
 
 /** The client against FakeQmpServer: the faults a real QEMU will not produce on demand. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // a broken deadline fails its test, it does not hang the fork
 class FakeServerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -345,14 +349,155 @@ class FakeServerTest {
     }
 
     @Test
-    void cancellingAFutureStopsWaiting() throws Exception {
+    void cancellingAFutureStopsWaitingAndForgetsTheCall() throws Exception {
         FakeQmpServer s = server();
         s.on("hang", Response.delay(Duration.ofMillis(200), Response.returns("late")));
         s.on("q", Response.delay(Duration.ofMillis(400), Response.returns("q")));
         QmpClient qmp = connect(s);
-        CompletableFuture<JsonNode> f = qmp.executeAsync("hang", null);
-        assertTrue(f.cancel(true));
+        CompletableFuture<JsonNode> f = qmp.executeAsync("hang", null, Duration.ofMinutes(5));
+        s.takeCommand(WAIT); // qmp_capabilities
+        assertEquals("hang", s.takeCommand(WAIT).name(), "cancel after the command is on the wire");
+        f.cancel(true);
+        assertTrue(f.isCancelled());
+        assertEquals(0, TestAccess.pendingCalls(qmp), "a cancelled call is forgotten at once, not at its deadline");
+        // The server answers "hang" first: its late reply is dropped, and q gets its own.
         assertEquals("q", qmp.execute("q").asText());
+        assertEquals(0, TestAccess.pendingCalls(qmp));
+        assertTrue(qmp.isOpen());
+    }
+
+    @Test
+    void aTimedOutCallLeavesNothingPendingAndItsLateReplyGoesNowhere() throws Exception {
+        FakeQmpServer s = server();
+        s.on("slow", Response.delay(Duration.ofMillis(300), Response.returns("late")));
+        s.on("q", Response.returns("q"));
+        QmpClient qmp = connect(s);
+        assertThrows(QmpTimeoutException.class, () -> qmp.execute("slow", null, Duration.ofMillis(50)));
+        assertEquals(0, TestAccess.pendingCalls(qmp), "the synchronous call forgot itself");
+        Throwable async = failure(qmp.executeAsync(QmpRequest.of("slow").timeout(Duration.ofMillis(50))));
+        assertInstanceOf(QmpTimeoutException.class, async);
+        assertEquals(0, TestAccess.pendingCalls(qmp), "the asynchronous call forgot itself");
+        // The server answers in order: by the time q's reply is here, both late replies have come and gone.
+        assertEquals("q", qmp.execute("q").asText());
+        assertEquals(0, TestAccess.pendingCalls(qmp));
+    }
+
+    @Test
+    void aRequestCarriesItsOwnTimeoutInEveryCombination() throws Exception {
+        FakeQmpServer s = server();
+        s.on("hang", Response.stall());
+        QmpClient qmp = connect(QmpClient.builder().address(s.address()).commandTimeout(Duration.ofMinutes(5)));
+        QmpRequest hang = QmpRequest.of("hang").timeout(Duration.ofMillis(150));
+        for (QmpRequest r : List.of(hang, hang.oob())) {
+            QmpTimeoutException sync = assertThrows(QmpTimeoutException.class, () -> qmp.execute(r), r.toString());
+            assertEquals(Duration.ofMillis(150), sync.timeout());
+            QmpTimeoutException async = assertInstanceOf(QmpTimeoutException.class, failure(qmp.executeAsync(r)));
+            assertEquals(Duration.ofMillis(150), async.timeout());
+        }
+        List<RecordedCommand> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sent.add(s.takeCommand(WAIT)); // qmp_capabilities, then the four
+        }
+        assertEquals(List.of(false, false, true, true), sent.subList(1, 5).stream().map(RecordedCommand::outOfBand).toList());
+        assertEquals(0, TestAccess.pendingCalls(qmp));
+    }
+
+    @Test
+    void aRequestIsSentWithItsArguments() {
+        FakeQmpServer s = server();
+        s.on("blockdev-add", Response.ok());
+        QmpClient qmp = connect(s);
+        QmpRequest add = QmpRequest.of("blockdev-add").arg("driver", "null-co").args(Map.of("node-name", "d0"));
+        qmp.execute(add);
+        qmp.execute(add.arg("read-only", true));
+        s.takeCommand(WAIT); // qmp_capabilities
+        assertEquals("{\"driver\":\"null-co\",\"node-name\":\"d0\"}", s.takeCommand(WAIT).arguments().toString());
+        assertEquals("{\"driver\":\"null-co\",\"node-name\":\"d0\",\"read-only\":true}",
+                s.takeCommand(WAIT).arguments().toString());
+    }
+
+    @Test
+    void anOutOfBandRequestWithoutOobIsRefusedBeforeSending() {
+        FakeQmpServer s = server(FakeQmpServer.builder().capabilities());
+        QmpClient qmp = connect(s);
+        QmpException e = assertThrows(QmpException.class, () -> qmp.execute(QmpRequest.of("x-oob-test").oob()));
+        assertTrue(e.getMessage().contains("not offered"), e.getMessage());
+        assertInstanceOf(QmpException.class, assertThrows(ExecutionException.class,
+                () -> qmp.executeAsync(QmpRequest.of("x-oob-test").oob()).get(10, TimeUnit.SECONDS)).getCause());
+        s.takeCommand(WAIT); // qmp_capabilities
+        assertThrows(AssertionError.class, () -> s.takeCommand(Duration.ofMillis(200)), "nothing was sent");
+    }
+
+    @Test
+    void anEventInTheSameWriteAsTheNegotiationReplyIsNotMissed() {
+        FakeQmpServer s = server();
+        // One write: an event, the reply, another event. The reader handles all three before connect() returns.
+        s.on("qmp_capabilities", Response.raw(
+                "{\"event\": \"EARLY\", \"data\": {\"n\": 1}, \"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\r\n"
+                + "{\"return\": {}, \"id\": $ID}\r\n"
+                + "{\"event\": \"LATER\", \"data\": {\"n\": 2}, \"timestamp\": {\"seconds\": 1, \"microseconds\": 3}}\r\n"));
+        QmpClient qmp = connect(s);
+        assertEquals("EARLY", qmp.events().next(WAIT).name());
+        assertEquals("LATER", qmp.events().next(WAIT).name());
+    }
+
+    @Test
+    void predicateSubscriptionsFilterOnNameAndData() {
+        FakeQmpServer s = server();
+        QmpClient qmp = connect(s);
+        try (EventSubscription net0 = qmp.subscribe(e -> e.name().equals("DEVICE_DELETED")
+                && "net0".equals(e.data().path("device").asText()));
+                EventSubscription broken = qmp.subscribe(e -> {
+                    throw new IllegalStateException("a bug in the caller's filter");
+                })) {
+            s.sendEvent("DEVICE_DELETED", Map.of("device", "disk0", "path", "/machine/peripheral/disk0"));
+            s.sendEvent("STOP", Map.of("device", "net0"));
+            s.sendEvent("DEVICE_DELETED", Map.of("device", "net0", "path", "/machine/peripheral/net0"));
+            QmpEvent e = net0.next(WAIT);
+            assertEquals("/machine/peripheral/net0", e.data().path("path").asText());
+            assertEquals(3, qmp.events().drain().size(), "the built-in subscription got all three");
+            assertNull(net0.poll(Duration.ofMillis(100)));
+            assertNull(broken.poll(Duration.ZERO), "a throwing filter takes nothing");
+            assertTrue(qmp.isOpen(), "and does not end the session");
+            assertTrue(net0.names().isEmpty());
+            QmpTimeoutException t = assertThrows(QmpTimeoutException.class, () -> net0.next(Duration.ofMillis(50)));
+            assertTrue(t.getMessage().contains("a matching event"), t.getMessage());
+        }
+    }
+
+    @Test
+    void whenClosedCompletesNormallyAfterClose() throws Exception {
+        FakeQmpServer s = server();
+        QmpClient qmp = connect(s);
+        CompletableFuture<Void> before = qmp.whenClosed();
+        assertFalse(before.isDone());
+        before.complete(null); // a copy: completing it does nothing to the client
+        assertTrue(qmp.isOpen());
+        CompletableFuture<Void> pending = qmp.whenClosed();
+        CompletableFuture<String> thread = pending.thenApply(v -> Thread.currentThread().getName());
+        qmp.close();
+        assertNull(pending.get(10, TimeUnit.SECONDS));
+        assertFalse(thread.get(10, TimeUnit.SECONDS).startsWith("qmp4j-reader"), thread.get());
+        assertTrue(qmp.whenClosed().isDone() && !qmp.whenClosed().isCompletedExceptionally());
+    }
+
+    @Test
+    void whenClosedFailsWithTheCauseWhenTheConnectionIsLostOrBroken() throws Exception {
+        FakeQmpServer s = server();
+        QmpClient qmp = connect(s);
+        CompletableFuture<Void> ended = qmp.whenClosed();
+        CompletableFuture<String> thread = ended.handle((v, e) -> Thread.currentThread().getName());
+        s.disconnect();
+        assertInstanceOf(QmpConnectionException.class, failure(ended));
+        assertFalse(thread.get(10, TimeUnit.SECONDS).startsWith("qmp4j-reader"), "user stages never run on the reader");
+        assertInstanceOf(QmpConnectionException.class, failure(qmp.whenClosed()), "and later calls see the same");
+
+        FakeQmpServer g = server();
+        g.on("q", Response.garbage("not JSON\r\n"));
+        QmpClient broken = connect(g);
+        CompletableFuture<Void> end = broken.whenClosed();
+        assertThrows(QmpConnectionException.class, () -> broken.execute("q"));
+        assertInstanceOf(QmpProtocolException.class, failure(end), "the protocol error itself");
     }
 
     // ---- faults that end the session ----

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.TimeUnit;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +13,14 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.qmp4j.QmpClient;
 import org.qmp4j.QmpException;
 import org.qmp4j.launch.QemuProcess;
 import org.qmp4j.testkit.FakeQmpServer;
 
 /** File-descriptor passing (SCM_RIGHTS, qmp4j-fdpass) to real QEMUs, which then write through the descriptor. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // a broken deadline fails the test instead of hanging the fork
 class FdPassingQemuTest {
 
     @ParameterizedTest

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.qmp4j.QmpCommandException;
 import org.qmp4j.qga.GuestAgentClient;
 import org.qmp4j.qga.GuestAgentUnsupportedException;
@@ -25,6 +26,7 @@ import org.qmp4j.qga.GuestAgentUnsupportedException;
  * could change this machine is blocked with -b; only read-only RPCs are exercised here. Anything
  * destructive is tested inside the guest VM.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // a broken deadline fails the test instead of hanging the fork
 class HostGuestAgentTest {
     /** Never run qemu-ga here without blocking these: they change the host. */
     static final List<String> HOST_CHANGING_RPCS = List.of(

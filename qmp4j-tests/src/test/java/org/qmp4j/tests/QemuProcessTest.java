@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.qmp4j.QmpClient;
 import org.qmp4j.launch.QemuProcess;
 import org.qmp4j.launch.QemuProcessException;
 
 /** The launcher against Debian's real QEMU. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // a broken deadline fails the test instead of hanging the fork
 class QemuProcessTest {
 
     @Test

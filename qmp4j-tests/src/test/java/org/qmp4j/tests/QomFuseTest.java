@@ -19,10 +19,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.qmp4j.QmpClient;
 import org.qmp4j.launch.QemuProcess;
 
 /** bin/qom-fuse mounted for real (/dev/fuse, libfuse2) over a real QEMU (q35, -S). */
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // a broken deadline fails the test instead of hanging the fork
 class QomFuseTest {
     private QemuProcess qemu;
     private QmpClient qmp;

@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.qmp4j.launch.QemuProcess;
 import org.qmp4j.tests.ToolProcess.Result;
 
 /** qom-tree's bulk path (qom-list-get, QEMU 10.1+) on QEMU 11 agrees with its per-property path. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // a broken deadline fails the test instead of hanging the fork
 class QomTreeBulkTest {
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.qmp4j.EventSubscription;
 import org.qmp4j.Greeting;
 import org.qmp4j.QmpClient;
@@ -32,12 +34,15 @@ import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpEvent;
 import org.qmp4j.QmpListener;
+import org.qmp4j.QmpRequest;
+import org.qmp4j.TestAccess;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.launch.QemuProcess;
 
 /**
  * The library against a real QEMU. Subclasses pick the generation; every test runs on each.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 abstract class RealQemuContract {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -192,6 +197,81 @@ abstract class RealQemuContract {
         }
     }
 
+    // ---- the request value, predicates, the end of a session ----
+
+    @Test
+    void aRequestsOwnTimeoutOnAStoppedQemuLeavesNothingPending() throws Exception {
+        QmpRequest status = QmpRequest.of("query-status").timeout(Duration.ofMillis(300));
+        signal("STOP", qemu.pid());
+        try {
+            QmpTimeoutException sync = assertThrows(QmpTimeoutException.class, () -> qmp.execute(status));
+            assertEquals(Duration.ofMillis(300), sync.timeout());
+            ExecutionException async = assertThrows(ExecutionException.class,
+                    () -> qmp.executeAsync(status).get(30, TimeUnit.SECONDS));
+            assertEquals(Duration.ofMillis(300), assertInstanceOf(QmpTimeoutException.class, async.getCause()).timeout());
+            // Out of band has a deadline too (it had none before QmpRequest).
+            QmpTimeoutException oob = assertThrows(QmpTimeoutException.class,
+                    () -> qmp.execute(QmpRequest.of("query-yank").oob().timeout(Duration.ofMillis(300))));
+            assertEquals(Duration.ofMillis(300), oob.timeout());
+            assertEquals(0, TestAccess.pendingCalls(qmp), "timed-out calls are forgotten");
+        } finally {
+            signal("CONT", qemu.pid());
+        }
+        // QEMU now answers the three abandoned calls; the replies are dropped and nothing is left behind.
+        assertEquals("prelaunch", qmp.execute(QmpRequest.of("query-status")).path("status").asText());
+        assertTrue(qmp.execute(QmpRequest.of("query-yank").oob()).isArray());
+        assertEquals(0, TestAccess.pendingCalls(qmp));
+    }
+
+    @Test
+    void anOutOfBandRequestRunsAndAnInBandOnlyCommandIsRefusedByQemu() throws Exception {
+        assertTrue(qmp.execute(QmpRequest.of("query-yank").oob()).isArray());
+        assertTrue(qmp.executeAsync(QmpRequest.of("query-yank").oob().timeout(Duration.ofSeconds(30)))
+                .get(30, TimeUnit.SECONDS).isArray());
+        QmpCommandException e = assertThrows(QmpCommandException.class,
+                () -> qmp.execute(QmpRequest.of("query-status").oob()));
+        assertTrue(e.description().contains("OOB"), e.description());
+    }
+
+    @Test
+    void predicateSubscriptionsSelectOnNameAndOnData() {
+        // system_reset from QMP: RESET with data {"guest": false, ...} on both generations.
+        try (EventSubscription byName = qmp.subscribe(e -> e.name().equals("RESET"));
+                EventSubscription hostReset = qmp.subscribe(e -> e.name().equals("RESET")
+                        && !e.data().path("guest").asBoolean(true));
+                EventSubscription guestReset = qmp.subscribe(e -> e.data().path("guest").asBoolean(false))) {
+            qmp.execute("system_reset");
+            assertEquals("RESET", byName.next(WAIT).name());
+            QmpEvent reset = hostReset.next(WAIT);
+            assertFalse(reset.data().path("guest").asBoolean(true), reset.data().toString());
+            qmp.execute("query-status"); // by its reply, any event before it has been delivered
+            assertEquals(0, guestReset.size(), "the data predicate rejected the host's reset");
+            assertEquals(0, byName.size() + hostReset.size());
+        }
+    }
+
+    @Test
+    void whenClosedCompletesNormallyAfterClose() throws Exception {
+        qmp.close(); // one client at a time: connect our own
+        try (QmpClient second = QmpClient.builder().address(qemu.address()).connectTimeout(Duration.ofSeconds(30))
+                .name("second").connect()) {
+            CompletableFuture<Void> closed = second.whenClosed();
+            assertFalse(closed.isDone());
+            second.close();
+            assertNull(closed.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void whenClosedFailsWithAConnectionExceptionWhenQemuIsKilled() throws Exception {
+        CompletableFuture<Void> closed = qmp.whenClosed();
+        qemu.kill();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> closed.get(30, TimeUnit.SECONDS));
+        assertInstanceOf(QmpConnectionException.class, e.getCause());
+        assertFalse(qmp.isOpen());
+        assertEquals(e.getCause().getMessage(), qmp.closeCause().getMessage());
+    }
+
     // ---- faults and load (docs/RELIABILITY.md quotes the "RELIABILITY |" lines these print) ----
 
     @Test
@@ -253,6 +333,8 @@ abstract class RealQemuContract {
             }
             long t0 = System.nanoTime();
             QmpConnectionException e = assertThrows(QmpConnectionException.class, () -> QmpClient.connect(sock.toString()));
+            assertTrue(e.getMessage().contains(sock.toString()) && e.getMessage().toLowerCase().contains("refused"),
+                    e.getMessage());
             report("socket file with no listener", "QmpConnectionException in "
                     + Math.round((System.nanoTime() - t0) / 1e6) + " ms: " + e.getMessage());
         } finally {
@@ -285,7 +367,8 @@ abstract class RealQemuContract {
                         long ok = 0;
                         for (int i = seed; System.nanoTime() < end; i++) {
                             assertTrue(checkOne(i));
-                            assertTrue(qmp.executeAsync(command(i % 3), null).thenApply(r -> r).get(30, TimeUnit.SECONDS) != null);
+                            int kind = (i + 1) % 3;
+                            assertTrue(shapeMatches(kind, qmp.executeAsync(command(kind), null).get(30, TimeUnit.SECONDS)));
                             ok += 2;
                         }
                         return ok;

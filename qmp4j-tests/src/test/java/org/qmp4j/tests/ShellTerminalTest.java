@@ -14,12 +14,14 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.qmp4j.launch.QemuProcess;
 
 /**
  * qmp-shell on a real pseudo-terminal: tmux runs it, the test types keys and reads the screen.
  * Completion from the schema, live events above a half-typed line, persistent history, Ctrl-R.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // a broken deadline fails the test instead of hanging the fork
 class ShellTerminalTest {
     private QemuProcess qemu;
     private Path dir;

@@ -1,6 +1,7 @@
 package org.qmp4j.internal.framing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -129,6 +131,21 @@ class FramingPropertiesTest {
     @Property(tries = 30)
     void deepNestingIsAMessageOrAProtocolErrorNeverAStackOverflow(@ForAll @IntRange(min = 1, max = 60_000) int depth,
             @ForAll boolean arrays) {
+        // The outer object is one level: the message nests depth + 1 deep, and the limit is exact.
+        boolean accepted = nested(depth, arrays);
+        assertEquals(depth + 1 <= JsonCodec.MAX_NESTING, accepted, "depth " + (depth + 1));
+    }
+
+    @Example
+    void theNestingLimitIsExactlyMaxNesting() {
+        for (boolean arrays : new boolean[] {false, true}) {
+            assertTrue(nested(JsonCodec.MAX_NESTING - 1, arrays), "500 levels are a message");
+            assertFalse(nested(JsonCodec.MAX_NESTING, arrays), "501 levels are refused");
+        }
+    }
+
+    /** @return true when a message nesting depth + 1 levels decodes, false when it is refused as a protocol error */
+    private static boolean nested(int depth, boolean arrays) {
         StringBuilder sb = new StringBuilder("{\"x\":");
         for (int i = 0; i < depth; i++) {
             sb.append(arrays ? "[" : "{\"a\":");
@@ -142,8 +159,9 @@ class FramingPropertiesTest {
             List<ObjectNode> got = decode(sb.toString().getBytes(StandardCharsets.UTF_8), List.of(4096), 1 << 20,
                     new ArrayList<>());
             assertEquals(1, got.size());
-        } catch (QmpProtocolException expected) {
-            assertTrue(depth >= JsonCodec.MAX_NESTING, "only very deep nesting may be refused: " + depth);
+            return true;
+        } catch (QmpProtocolException refused) {
+            return false;
         }
     }
 

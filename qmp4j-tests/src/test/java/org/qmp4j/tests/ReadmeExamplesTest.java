@@ -1,0 +1,70 @@
+package org.qmp4j.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.spi.ToolProvider;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every Java example in the README compiles against the library as built. A block with its own
+ * imports must compile with exactly those; the others are continuations of it and get its usual ones.
+ */
+class ReadmeExamplesTest {
+    private static final Pattern BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+    private static final String CONTINUATION_IMPORTS = """
+            import com.fasterxml.jackson.databind.JsonNode;
+            import java.io.RandomAccessFile;
+            import java.nio.file.Path;
+            import java.time.Duration;
+            import java.util.Map;
+            import org.qmp4j.*;
+            import org.qmp4j.launch.QemuProcess;
+            import org.qmp4j.testkit.FakeQmpServer;
+            import org.qmp4j.testkit.Response;
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyJavaBlockCompiles() throws Exception {
+        String readme = Files.readString(ToolProcess.ROOT.resolve("README.md"));
+        Matcher m = BLOCK.matcher(readme);
+        List<String> files = new ArrayList<>();
+        while (m.find()) {
+            StringBuilder imports = new StringBuilder();
+            StringBuilder body = new StringBuilder();
+            for (String line : m.group(1).split("\n")) {
+                (line.startsWith("import ") ? imports : body).append(line).append('\n');
+            }
+            String name = "Example" + (files.size() + 1);
+            // Variables the continuation blocks take from the ones before them.
+            String text = body.toString();
+            String context = text.contains("qmp.") && !text.contains("QmpClient qmp ") ? "QmpClient qmp = null;\n" : "";
+            String source = (imports.length() > 0 ? imports : CONTINUATION_IMPORTS)
+                    + "\nclass " + name + " {\n    void run() throws Exception {\n" + context + body + "    }\n}\n";
+            Path file = dir.resolve(name + ".java");
+            Files.writeString(file, source);
+            files.add(file.toString());
+        }
+        assertTrue(files.size() >= 6, "the README's Java blocks were found: " + files.size());
+        List<String> args = new ArrayList<>(List.of("-proc:none", "-d", dir.resolve("classes").toString(),
+                "-cp", System.getProperty("java.class.path")));
+        args.addAll(files);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = ToolProvider.findFirst("javac").orElseThrow().run(System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8), args.toArray(new String[0]));
+        assertEquals(0, rc, () -> err.toString(StandardCharsets.UTF_8));
+    }
+}
