@@ -12,8 +12,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 public class QmpCommandException extends QmpException {
     private static final long serialVersionUID = 1L;
 
+    /** QEMU's {@code class}. */
     private final String errorClass;
+    /** QEMU's {@code desc}. */
     private final String description;
+    /** The command that failed. */
     private final String command;
     private final transient JsonNode request;
 

@@ -33,7 +33,9 @@ public class QmpTimeoutException extends QmpException {
         PROCESS
     }
 
+    /** What was being waited for. */
     private final Phase phase;
+    /** How long was allowed. */
     private final Duration timeout;
 
     /**

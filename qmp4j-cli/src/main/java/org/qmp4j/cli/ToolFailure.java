@@ -4,6 +4,7 @@ package org.qmp4j.cli;
 public class ToolFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The exit code the tool ends with. */
     private final int exitCode;
 
     /**

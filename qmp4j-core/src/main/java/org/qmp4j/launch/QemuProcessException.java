@@ -6,6 +6,7 @@ import org.qmp4j.QmpException;
 public class QemuProcessException extends QmpException {
     private static final long serialVersionUID = 1L;
 
+    /** What QEMU printed on stderr. */
     private final String stderr;
 
     /**

@@ -81,6 +81,7 @@ public final class QomFileSystem {
     /** A failed operation: its errno and the QMP error behind it. */
     public static final class FsException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        /** What FUSE answers with. */
         private final Errno errno;
 
         FsException(Errno errno, String message, Throwable cause) {

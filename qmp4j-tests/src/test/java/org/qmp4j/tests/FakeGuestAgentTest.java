@@ -91,7 +91,8 @@ class FakeGuestAgentTest {
                     CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
             return Response.bytes(delimited(id + 1));
         });
-        agent.on("guest-info", Response.returns(Map.of("version", "9.9")));
+        // Slower than the right id's reply: a client that took the old id would get that reply for guest-info.
+        agent.on("guest-info", Response.delay(Duration.ofMillis(600), Response.returns(Map.of("version", "9.9"))));
         try (GuestAgentClient ga = connect()) {
             // Had the sync taken the old id, the right id's reply would now answer guest-info.
             assertEquals("9.9", ga.info().path("version").asText());
