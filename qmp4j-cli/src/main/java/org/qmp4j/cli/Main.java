@@ -14,6 +14,7 @@ import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpException;
 import org.qmp4j.QmpTimeoutException;
+import org.qmp4j.cli.shell.QmpShellTool;
 import org.qmp4j.cli.tools.CompletionTool;
 import org.qmp4j.cli.tools.QemuGaClientTool;
 import org.qmp4j.cli.tools.QmpEventsTool;
@@ -22,7 +23,6 @@ import org.qmp4j.cli.tools.QomGetTool;
 import org.qmp4j.cli.tools.QomListTool;
 import org.qmp4j.cli.tools.QomSetTool;
 import org.qmp4j.cli.tools.QomTreeTool;
-import org.qmp4j.cli.shell.QmpShellTool;
 
 /**
  * Entry point of every tool: {@code Main TOOL ARGS...} ({@code bin/qom-get} runs {@code Main qom-get}),

@@ -27,10 +27,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.qmp4j.Address;
 import org.qmp4j.QmpException;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.framing.JsonFramer;
-import org.qmp4j.Address;
 import org.qmp4j.internal.transport.SocketListener;
 import org.qmp4j.internal.transport.SocketTransport;
 

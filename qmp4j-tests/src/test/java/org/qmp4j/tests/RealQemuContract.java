@@ -35,8 +35,8 @@ import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpEvent;
 import org.qmp4j.QmpListener;
 import org.qmp4j.QmpRequest;
-import org.qmp4j.TestAccess;
 import org.qmp4j.QmpTimeoutException;
+import org.qmp4j.TestAccess;
 import org.qmp4j.launch.QemuProcess;
 
 /**

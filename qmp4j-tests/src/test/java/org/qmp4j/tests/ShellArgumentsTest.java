@@ -1,6 +1,7 @@
 package org.qmp4j.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
@@ -41,5 +42,16 @@ class ShellArgumentsTest {
     void quotedValuesAreStringsAndBareOnesAreTyped() {
         assertEquals("{\"t\":\"true\",\"u\":true,\"n\":\"42\",\"m\":42,\"s\":\"two words\"}",
                 sent("x-test t=\"true\" u=true n='42' m=42 s=\"two words\""));
+    }
+
+    @Test
+    void theShellsTimeoutHoldsForOutOfBandCommandsToo() {
+        try (FakeQmpServer s = FakeQmpServer.start()) {
+            s.on("hang", Response.stall());
+            Result r = ToolProcess.run(Map.of("QMP_SOCKET", s.address()), "{\"exec-oob\": \"hang\"}\n", "qmp-shell",
+                    "--exit-on-error", "--timeout", "1");
+            assertEquals(4, r.exit(), r::toString);
+            assertTrue(r.err().contains("hang: no answer within 1 s"), r::toString);
+        }
     }
 }

@@ -16,22 +16,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.qmp4j.QmpClient;
 import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpException;
+import org.qmp4j.QmpRequest;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.cli.Arguments;
 import org.qmp4j.cli.Json;
-import org.qmp4j.internal.session.Redaction;
 import org.qmp4j.cli.SchemaHelp;
-import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.Suggest;
+import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.UsageException;
 import org.qmp4j.internal.framing.JsonCodec;
-import org.qmp4j.schema.QmpSchema;
+import org.qmp4j.internal.session.Await;
+import org.qmp4j.internal.session.Redaction;
 
 /**
  * What qmp-shell does with one line, independent of the terminal: parse, check against the schema,
@@ -262,27 +260,20 @@ final class ShellSession implements AutoCloseable {
         if (verbose) {
             out.println(Json.format(request, pretty));
         }
-        Map<String, JsonNode> map = args == null ? null : Arguments.asMap(args);
-        CompletableFuture<JsonNode> f = oob ? qmp.executeOobAsync(command, map) : qmp.executeAsync(command, map, timeout);
+        QmpRequest r = QmpRequest.of(command, args == null ? null : Arguments.asMap(args)).timeout(timeout);
+        CompletableFuture<JsonNode> f = qmp.executeAsync(oob ? r.oob() : r); // --timeout holds out of band too
         running = f;
         ObjectNode reply = JsonCodec.object();
         try {
-            reply.set("return", f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof QmpCommandException c) {
-                reply.putObject("error").put("class", c.errorClass()).put("desc", c.description());
-            } else if (e.getCause() instanceof QmpException q) {
-                throw q;
-            } else {
-                throw new QmpException(String.valueOf(e.getCause()), e.getCause());
-            }
+            // The request's own deadline fails f; the extra second only guards the wait itself.
+            reply.set("return", Await.until(f, Await.deadline(timeout.plusSeconds(1)), command, () -> {
+                f.cancel(true);
+                throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout, command);
+            }));
+        } catch (QmpCommandException c) {
+            reply.putObject("error").put("class", c.errorClass()).put("desc", c.description());
         } catch (CancellationException e) {
             throw new QmpException("cancelled; QEMU may still carry out " + command);
-        } catch (TimeoutException e) {
-            throw new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout, command);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QmpException("interrupted");
         } finally {
             running = null;
         }

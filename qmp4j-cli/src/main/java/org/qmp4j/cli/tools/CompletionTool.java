@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.Option;
 import org.qmp4j.cli.ExitCode;
-import org.qmp4j.cli.Main;
 import org.qmp4j.cli.Invocation;
+import org.qmp4j.cli.Main;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
 

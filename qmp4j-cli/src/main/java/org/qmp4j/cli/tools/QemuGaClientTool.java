@@ -20,12 +20,12 @@ import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.cli.ExitCode;
 import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.Json;
+import org.qmp4j.cli.Suggest;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.ToolFailure;
-import org.qmp4j.cli.Suggest;
 import org.qmp4j.cli.UsageException;
-import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.cli.Values;
+import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.qga.GuestAgentClient;
 
 /** {@code qemu-ga-client COMMAND [ARGS]}: the guest agent from the command line, as QEMU's tool. */

@@ -18,8 +18,8 @@ import org.qmp4j.cli.ExitCode;
 import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.Json;
 import org.qmp4j.cli.SchemaHelp;
-import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.Suggest;
+import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
 import org.qmp4j.schema.QmpSchema;
 

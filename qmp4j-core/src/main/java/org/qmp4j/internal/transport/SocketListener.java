@@ -1,6 +1,5 @@
 package org.qmp4j.internal.transport;
 
-import org.qmp4j.Address;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -10,6 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.time.Duration;
+import org.qmp4j.Address;
 
 /**
  * A listening socket that accepts connections with a deadline: for server mode (QEMU started with

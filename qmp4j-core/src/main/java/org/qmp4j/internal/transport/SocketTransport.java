@@ -1,6 +1,5 @@
 package org.qmp4j.internal.transport;
 
-import org.qmp4j.Address;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardSocketOptions;
@@ -9,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import org.qmp4j.Address;
 
 /** A {@link Transport} over a unix-domain or TCP {@link SocketChannel}. */
 public final class SocketTransport implements Transport {

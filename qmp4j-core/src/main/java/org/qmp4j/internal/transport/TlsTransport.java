@@ -1,6 +1,5 @@
 package org.qmp4j.internal.transport;
 
-import org.qmp4j.Address;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +12,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.qmp4j.Address;
 import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpTimeoutException;
 
