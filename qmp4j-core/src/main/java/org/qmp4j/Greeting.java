@@ -16,7 +16,7 @@ import java.util.List;
 public record Greeting(Version version, List<String> capabilities, ObjectNode json) {
 
     /**
-     * Makes the capability list immutable.
+     * Makes the capability list immutable and keeps its own copy of the JSON.
      *
      * @param version the QEMU version
      * @param capabilities what the server offers
@@ -24,6 +24,13 @@ public record Greeting(Version version, List<String> capabilities, ObjectNode js
      */
     public Greeting {
         capabilities = List.copyOf(capabilities);
+        json = json.deepCopy();
+    }
+
+    /** @return a copy of the greeting as received: changing it changes nothing for anyone else */
+    @Override
+    public ObjectNode json() {
+        return json.deepCopy();
     }
 
     /**
