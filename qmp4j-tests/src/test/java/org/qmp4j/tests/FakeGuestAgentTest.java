@@ -186,11 +186,10 @@ class FakeGuestAgentTest {
             assertTrue(e.getCause() instanceof QmpConnectionException, e.toString());
             assertTrue(ga.closeCause() instanceof QmpConnectionException);
         }
-        try (GuestAgentClient ga = connect()) {
-            CompletableFuture<Void> closed = ga.whenClosed();
-            ga.close();
-            closed.get(10, TimeUnit.SECONDS);
-        }
+        GuestAgentClient ga = connect();
+        CompletableFuture<Void> closed = ga.whenClosed();
+        ga.close();
+        closed.get(10, TimeUnit.SECONDS);
     }
 
     @Test

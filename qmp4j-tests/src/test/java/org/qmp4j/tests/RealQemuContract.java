@@ -253,13 +253,12 @@ abstract class RealQemuContract {
     @Test
     void whenClosedCompletesNormallyAfterClose() throws Exception {
         qmp.close(); // one client at a time: connect our own
-        try (QmpClient second = QmpClient.builder().address(qemu.address()).connectTimeout(Duration.ofSeconds(30))
-                .name("second").connect()) {
-            CompletableFuture<Void> closed = second.whenClosed();
-            assertFalse(closed.isDone());
-            second.close();
-            assertNull(closed.get(30, TimeUnit.SECONDS));
-        }
+        QmpClient second = QmpClient.builder().address(qemu.address()).connectTimeout(Duration.ofSeconds(30))
+                .name("second").connect();
+        CompletableFuture<Void> closed = second.whenClosed();
+        assertFalse(closed.isDone());
+        second.close();
+        assertNull(closed.get(30, TimeUnit.SECONDS));
     }
 
     @Test
