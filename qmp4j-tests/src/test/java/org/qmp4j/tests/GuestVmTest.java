@@ -33,28 +33,26 @@ import org.qmp4j.tests.ToolProcess.Result;
 
 /**
  * qemu-ga-client (and so GuestAgentClient) against the real qemu-ga inside a real guest booted under
- * QEMU (TCG) by ../shared/guest/run-guest.sh. The destructive commands run here, in the guest, never on
- * this machine. The order matters: reboot, then shutdown, come last.
+ * QEMU by testenv/run-guest (KVM when this machine's QEMU can use it, else TCG). The destructive commands
+ * run here, in the guest, never on this machine. The order matters: reboot, then shutdown, come last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 600, unit = TimeUnit.SECONDS) // TCG boot of the guest is in @BeforeAll, bounded by run-guest.sh's own -t
+@Timeout(value = 600, unit = TimeUnit.SECONDS) // the guest's boot (TCG: slow) is in @BeforeAll, bounded by run-guest's own -t
 class GuestVmTest {
+    /** The repository's script that boots the guest testenv/mkguest built, and stops it. */
+    private static final Path RUN_GUEST = ToolProcess.ROOT.resolve("testenv/run-guest");
     private static Path run;
-    private static Path shared;
     private static String qga;
     private static long qemuPid;
 
     @BeforeAll
     static void boot() throws Exception {
         String guest = setting("qmp4j.guestDir", "QMP4J_GUEST_DIR");
-        shared = Path.of(setting("qmp4j.shared", "QMP4J_SHARED"));
         run = Files.createTempDirectory("qmp4j-vm-");
-        ProcessBuilder pb = new ProcessBuilder(shared.resolve("guest/run-guest.sh").toString(), "-g", guest,
-                "-t", "300", run.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("ACCEL", "tcg"); // this host's /dev/kvm cannot run the guest; TCG always can
-        Process p = pb.start();
+        Process p = new ProcessBuilder(RUN_GUEST.toString(), "-g", guest, "-t", "300", run.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(400, TimeUnit.SECONDS), "run-guest.sh did not finish");
+        assertTrue(p.waitFor(400, TimeUnit.SECONDS), "testenv/run-guest did not finish");
         assertEquals(0, p.exitValue(), () -> "the guest did not boot: " + out);
         Map<String, String> vars = new HashMap<>();
         out.lines().filter(l -> l.contains("=")).forEach(l -> vars.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
@@ -65,7 +63,7 @@ class GuestVmTest {
     @AfterAll
     static void stop() throws Exception {
         if (run != null) {
-            new ProcessBuilder(shared.resolve("guest/run-guest.sh").toString(), "--stop", run.toString())
+            new ProcessBuilder(RUN_GUEST.toString(), "--stop", run.toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start()
                     .waitFor(60, TimeUnit.SECONDS);
             try (var files = Files.walk(run)) {

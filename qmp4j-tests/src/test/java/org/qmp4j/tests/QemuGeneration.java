@@ -30,7 +30,7 @@ enum QemuGeneration {
             String prop = System.getProperty("qmp4j.qemuNextRoot", "");
             if (prop.isBlank() || prop.startsWith("${")) {
                 throw new AssertionError("QMP4J_QEMU_NEXT_ROOT is not set: run the tests with ./dev test, which builds "
-                        + "the newer QEMU chroot (../shared/qemu-next/mkqemu-next.sh) and points this variable at it");
+                        + "the newer QEMU chroot (testenv/mkqemu-next) and points this variable at it");
             }
             Path root = Path.of(prop);
             if (!Files.isExecutable(root.resolve("usr/bin/qemu-system-x86_64"))) {
