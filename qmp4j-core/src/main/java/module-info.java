@@ -16,6 +16,7 @@ module org.qmp4j.core {
     exports org.qmp4j.qom;
     exports org.qmp4j.launch;
     exports org.qmp4j.schema;
+    exports org.qmp4j.ops;
 
     exports org.qmp4j.internal.framing to org.qmp4j.testkit, org.qmp4j.cli, org.qmp4j.fuse;
     exports org.qmp4j.internal.session to org.qmp4j.testkit, org.qmp4j.cli;

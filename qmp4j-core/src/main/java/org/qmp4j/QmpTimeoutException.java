@@ -30,7 +30,9 @@ public class QmpTimeoutException extends QmpException {
         /** Waiting for an event. */
         EVENT,
         /** Waiting for a launched QEMU to become ready or to exit. */
-        PROCESS
+        PROCESS,
+        /** Waiting for what a command started to finish: a job, an unplug, a power-down. */
+        OPERATION
     }
 
     /** What was being waited for. */

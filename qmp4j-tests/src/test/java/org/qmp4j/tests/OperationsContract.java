@@ -1,0 +1,212 @@
+package org.qmp4j.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.qmp4j.QmpClient;
+import org.qmp4j.QmpCommandException;
+import org.qmp4j.QmpRequest;
+import org.qmp4j.QmpTimeoutException;
+import org.qmp4j.TestAccess;
+import org.qmp4j.launch.QemuProcess;
+import org.qmp4j.ops.Job;
+import org.qmp4j.ops.JobFailedException;
+import org.qmp4j.ops.JobProgress;
+import org.qmp4j.ops.JobStatus;
+import org.qmp4j.ops.PowerDown;
+import org.qmp4j.ops.Unplug;
+
+/** Operations followed to their end (org.qmp4j.ops) on a real QEMU; subclasses pick the generation. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+abstract class OperationsContract {
+    private static final long MIB = 1 << 20;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private QemuProcess qemu;
+    private QmpClient qmp;
+
+    abstract QemuGeneration generation();
+
+    @BeforeEach
+    void startQemu() {
+        // A USB keyboard on an xHCI controller unplugs without the guest's help.
+        qemu = generation().launcher().addArgs("-device", "qemu-xhci,id=xhci", "-device", "usb-kbd,id=kbd0,bus=xhci.0")
+                .start();
+        qmp = qemu.client();
+    }
+
+    @AfterEach
+    void stopQemu() {
+        qemu.close();
+    }
+
+    private void nullNode(String name, long size) {
+        qmp.execute("blockdev-add", Map.of("driver", "null-co", "node-name", name, "size", size));
+    }
+
+    @Test
+    void aRateLimitedBackupIsFollowedToItsEndWithGrowingProgress() throws Exception {
+        nullNode("src", 64 * MIB);
+        nullNode("tgt", 64 * MIB);
+        List<JobProgress> seen = new CopyOnWriteArrayList<>();
+        long t0 = System.nanoTime();
+        Job backup = Job.start(qmp, QmpRequest.of("blockdev-backup").arg("job-id", "b0").arg("device", "src")
+                .arg("target", "tgt").arg("sync", "full").arg("speed", 32 * MIB), WAIT, seen::add);
+        JobProgress end = backup.concluded().get(90, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(64 * MIB, end.current());
+        assertEquals(64 * MIB, end.total());
+        assertEquals("backup", end.type());
+        assertTrue(end.status().isFinal(), end.toString());
+        long distinct = seen.stream().mapToLong(JobProgress::current).filter(c -> c > 0 && c < 64 * MIB).distinct().count();
+        assertTrue(distinct >= 2, "progress reported while running: " + seen);
+        for (int i = 1; i < seen.size(); i++) {
+            assertTrue(seen.get(i).current() >= seen.get(i - 1).current(), "progress never goes back: " + seen);
+        }
+        assertTrue(seen.stream().anyMatch(p -> p.status() == JobStatus.RUNNING), seen.toString());
+        System.out.println("OPERATIONS | " + generation() + " | backup of 64 MiB at 32 MiB/s | " + ms + " ms, "
+                + seen.size() + " progress reports");
+    }
+
+    @Test
+    void aBackupThatRunsOutOfSpaceFailsWithQemusText() throws Exception {
+        Path dir = Files.createTempDirectory(generation().root().resolve("tmp"), "qmp4j-enospc-");
+        run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.toString());
+        try {
+            Path file = dir.resolve("target.img");
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(16 * MIB); // sparse: the 1 MiB file system fills as the backup writes
+            }
+            nullNode("src", 16 * MIB);
+            qmp.execute("blockdev-add", Map.of("driver", "file", "node-name", "tgt", "filename",
+                    generation().seenByQemu(file)));
+            Job backup = Job.start(qmp, QmpRequest.of("blockdev-backup").arg("job-id", "b1").arg("device", "src")
+                    .arg("target", "tgt").arg("sync", "full"), WAIT, null);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> backup.concluded().get(90, TimeUnit.SECONDS));
+            JobFailedException failed = assertInstanceOf(JobFailedException.class, e.getCause());
+            assertEquals("b1", failed.jobId());
+            assertTrue(failed.error().contains("No space left on device"), failed.getMessage());
+            System.out.println("OPERATIONS | " + generation() + " | backup onto a full tmpfs | " + failed.getMessage());
+        } finally {
+            qmp.execute("query-status"); // the file is released before the unmount
+            run("umount", "-l", dir.toString());
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void aMirrorReachesReadyAndCompletes() throws Exception {
+        nullNode("src", 16 * MIB);
+        nullNode("tgt", 16 * MIB);
+        Job mirror = Job.start(qmp, QmpRequest.of("blockdev-mirror").arg("job-id", "m0").arg("device", "src")
+                .arg("target", "tgt").arg("sync", "full"), WAIT, null);
+        JobProgress ready = mirror.ready().get(90, TimeUnit.SECONDS);
+        assertEquals(JobStatus.READY, ready.status());
+        assertFalse(mirror.concluded().isDone(), "a ready mirror waits for the caller");
+        mirror.complete();
+        assertTrue(mirror.concluded().get(90, TimeUnit.SECONDS).status().isFinal());
+        assertFalse(listed("m0"));
+    }
+
+    @Test
+    void aReadyMirrorCanBeCancelledInstead() throws Exception {
+        nullNode("src", 16 * MIB);
+        nullNode("tgt", 16 * MIB);
+        Job mirror = Job.start(qmp, QmpRequest.of("blockdev-mirror").arg("job-id", "m1").arg("device", "src")
+                .arg("target", "tgt").arg("sync", "full"), WAIT, null);
+        mirror.ready().get(90, TimeUnit.SECONDS);
+        mirror.cancel();
+        try {
+            mirror.concluded().get(90, TimeUnit.SECONDS); // a ready mirror cancelled finishes without pivoting
+        } catch (ExecutionException e) {
+            assertEquals("cancelled", assertInstanceOf(JobFailedException.class, e.getCause()).error());
+        }
+        assertFalse(listed("m1"));
+    }
+
+    @Test
+    void cancellingTheFutureCancelsTheJobInQemu() throws Exception {
+        nullNode("src", 64 * MIB);
+        nullNode("tgt", 64 * MIB);
+        Job slow = Job.start(qmp, QmpRequest.of("blockdev-backup").arg("job-id", "b2").arg("device", "src")
+                .arg("target", "tgt").arg("sync", "full").arg("speed", MIB), WAIT, null);
+        assertTrue(listed("b2"));
+        assertTrue(slow.concluded().cancel(true));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (listed("b2") && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertFalse(listed("b2"), "job-cancel reached QEMU: the job is gone from query-jobs");
+    }
+
+    @Test
+    void aCommandWithoutAJobIdOrOneQemuRefusesStartsNothing() {
+        assertThrows(IllegalArgumentException.class, () -> Job.start(qmp, QmpRequest.of("blockdev-backup")
+                .arg("device", "src").arg("target", "tgt").arg("sync", "full"), WAIT, null));
+        assertThrows(QmpCommandException.class, () -> Job.start(qmp, QmpRequest.of("blockdev-backup")
+                .arg("job-id", "b3").arg("device", "no-such-node").arg("target", "tgt").arg("sync", "full"), WAIT, null));
+        assertEquals(0, TestAccess.pendingCalls(qmp));
+    }
+
+    @Test
+    void aJobPastItsDeadlineSaysWhatItWasDoing() {
+        nullNode("src", 64 * MIB);
+        nullNode("tgt", 64 * MIB);
+        Job slow = Job.start(qmp, QmpRequest.of("blockdev-backup").arg("job-id", "b4").arg("device", "src")
+                .arg("target", "tgt").arg("sync", "full").arg("speed", MIB), Duration.ofMillis(1500), null);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> slow.concluded().get(60, TimeUnit.SECONDS));
+        QmpTimeoutException t = assertInstanceOf(QmpTimeoutException.class, e.getCause());
+        assertEquals(QmpTimeoutException.Phase.OPERATION, t.phase());
+        assertTrue(t.getMessage().contains("job b4 still running"), t.getMessage());
+        assertTrue(listed("b4"), "a deadline stops the waiting, not the job");
+    }
+
+    @Test
+    void unpluggingAUsbKeyboardEndsWithDeviceDeleted() {
+        Unplug.deviceDel(qmp, "kbd0", Duration.ofSeconds(30));
+        assertFalse(qmp.execute("qom-list", Map.of("path", "/machine/peripheral")).toString().contains("\"kbd0\""));
+        assertThrows(QmpCommandException.class, () -> Unplug.deviceDel(qmp, "kbd0", Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aPausedGuestIgnoresThePowerButtonUntilTheBoundThenQuitEndsQemu() throws Exception {
+        QmpTimeoutException t = assertThrows(QmpTimeoutException.class,
+                () -> PowerDown.systemPowerdown(qmp, Duration.ofSeconds(1)));
+        assertEquals(QmpTimeoutException.Phase.OPERATION, t.phase());
+        assertTrue(t.getMessage().contains("did not shut down"), t.getMessage());
+        assertEquals(PowerDown.Outcome.QUIT, PowerDown.systemPowerdownOrQuit(qmp, Duration.ofSeconds(1)));
+        assertTrue(qemu.process().waitFor(30, TimeUnit.SECONDS), "quit ended QEMU");
+    }
+
+    private boolean listed(String id) {
+        for (JsonNode j : qmp.execute("query-jobs")) {
+            if (id.equals(j.path("id").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd));
+    }
+}
