@@ -204,6 +204,9 @@ public final class Job {
     private void follow() {
         try (EventSubscription s = events) {
             refresh();
+            if (progress.status() == JobStatus.CONCLUDED) {
+                conclude(); // attached to a job that had already finished (it waits for job-dismiss)
+            }
             long nextPoll = System.nanoTime() + POLL.toNanos();
             while (!concluded.isDone()) {
                 long now = System.nanoTime();

@@ -30,6 +30,7 @@ class ReadmeExamplesTest {
             import java.util.Map;
             import org.qmp4j.*;
             import org.qmp4j.launch.QemuProcess;
+            import org.qmp4j.ops.*;
             import org.qmp4j.testkit.FakeQmpServer;
             import org.qmp4j.testkit.Response;
             """;
@@ -51,7 +52,8 @@ class ReadmeExamplesTest {
             String name = "Example" + (files.size() + 1);
             // Variables the continuation blocks take from the ones before them.
             String text = body.toString();
-            String context = text.contains("qmp.") && !text.contains("QmpClient qmp ") ? "QmpClient qmp = null;\n" : "";
+            String context = Pattern.compile("\\bqmp\\b[.,)]").matcher(text).find() && !text.contains("QmpClient qmp ")
+                    ? "QmpClient qmp = null;\n" : "";
             String source = (imports.length() > 0 ? imports : CONTINUATION_IMPORTS)
                     + "\nclass " + name + " {\n    void run() throws Exception {\n" + context + body + "    }\n}\n";
             Path file = dir.resolve(name + ".java");

@@ -21,6 +21,7 @@ import org.qmp4j.cli.SchemaHelp;
 import org.qmp4j.cli.Suggest;
 import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.UsageException;
+import org.qmp4j.cli.Values;
 import org.qmp4j.schema.QmpSchema;
 
 /** {@code qmp COMMAND [--key=value | --flag]...}: run one QMP command, as the seed's {@code qmp} tool. */
@@ -37,7 +38,7 @@ public final class QmpTool extends Tool {
 
     @Override
     public String synopsis() {
-        return "[-s ADDR] [--json|-p] COMMAND [--key=value | --flag]...";
+        return "[-s ADDR] [--json|-p] [--wait SECONDS] COMMAND [--key=value | --flag]...";
     }
 
     @Override
@@ -45,7 +46,10 @@ public final class QmpTool extends Tool {
         return "Run one QMP command. Arguments are --key=value (dots nest: --a.b=1) or --flag (true); values "
                 + "are typed from the server's schema, so an int argument is sent as a number. The result "
                 + "prints as 'path: value' lines, or JSON with --json/-p. 'qmp help' lists the commands, "
-                + "'qmp COMMAND --help' shows a command's arguments. Address also from $QMP_PATH.";
+                + "'qmp COMMAND --help' shows a command's arguments. --wait SECONDS waits for what the command "
+                + "started (" + OperationWait.WHAT + "): until the job concludes, or is ready for job-complete "
+                + "(prints ready), the device is deleted or the guest shut down; past SECONDS exit 4. "
+                + "Address also from $QMP_PATH.";
     }
 
     @Override
@@ -57,6 +61,7 @@ public final class QmpTool extends Tool {
     public void addOptions(Options options) {
         options.addOption(option("p", "pretty", null, "print the result as indented JSON"));
         options.addOption(option(null, "path", "ADDR", "the QMP socket, as the seed's qmp spelled it (same as -s)"));
+        options.addOption(option(null, "wait", "SECONDS", "wait up to SECONDS for what the command started to finish"));
         options.addOption(option(null, "pass-fd", "FILE", "open FILE (read-write if allowed) and pass its descriptor "
                 + "with the command, for getfd and add-fd; repeatable; unix sockets only"));
     }
@@ -100,6 +105,13 @@ public final class QmpTool extends Tool {
             } else {
                 args.add(w.substring(2, eq), w.substring(eq + 1), false);
             }
+        }
+        if (in.line().hasOption("wait")) {
+            if (in.line().hasOption("pass-fd")) {
+                throw new UsageException("--wait and --pass-fd do not go together");
+            }
+            return OperationWait.run(in, qmp, command, Arguments.asMap(args.build()),
+                    Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait"));
         }
         JsonNode result = execute(qmp, command, Arguments.asMap(args.build()), in.line().getOptionValues("pass-fd"));
         if (in.line().hasOption("pretty")) {

@@ -1,0 +1,135 @@
+package org.qmp4j.cli.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.qmp4j.QmpClient;
+import org.qmp4j.QmpRequest;
+import org.qmp4j.cli.ExitCode;
+import org.qmp4j.cli.Invocation;
+import org.qmp4j.cli.ToolFailure;
+import org.qmp4j.cli.UsageException;
+import org.qmp4j.internal.framing.JsonCodec;
+import org.qmp4j.internal.session.Await;
+import org.qmp4j.ops.Job;
+import org.qmp4j.ops.JobFailedException;
+import org.qmp4j.ops.JobProgress;
+import org.qmp4j.ops.PowerDown;
+import org.qmp4j.ops.Unplug;
+
+/**
+ * {@code qmp --wait SECONDS COMMAND ...}: sends the command and waits for what it started, on
+ * {@link org.qmp4j.ops}. Prints one word for the outcome ({@code concluded}, {@code ready}, {@code deleted},
+ * {@code shutdown}; the final job record with {@code --json}); a progress line on stderr on a terminal.
+ */
+final class OperationWait {
+    static final String WHAT = "job-starting commands (with --job-id), job-complete, job-cancel, job-finalize, "
+            + "device_del and system_powerdown";
+
+    private OperationWait() {
+    }
+
+    static int run(Invocation in, QmpClient qmp, String command, Map<String, JsonNode> args, Duration wait) {
+        Consumer<JobProgress> bar = System.console() != null ? new ProgressLine(in.err()) : null;
+        if (args.containsKey("job-id")) {
+            Job job = Job.start(qmp, QmpRequest.of(command, args), wait, bar);
+            return finish(in, job, true, wait);
+        }
+        switch (command) {
+            case "job-complete", "job-cancel", "job-finalize" -> {
+                JsonNode id = args.get("id");
+                if (id == null) {
+                    throw new UsageException(command + " needs --id=JOB");
+                }
+                Job job = Job.attach(qmp, id.asText(), wait, bar); // followed before the command is sent
+                qmp.execute(QmpRequest.of(command, args));
+                try {
+                    return finish(in, job, false, wait);
+                } catch (ToolFailure f) {
+                    if (command.equals("job-cancel") && f.getCause() instanceof JobFailedException j
+                            && j.error().equals("cancelled")) {
+                        return done(in, "cancelled", job.progress());
+                    }
+                    throw f;
+                }
+            }
+            case "device_del" -> {
+                JsonNode id = args.get("id");
+                if (id == null) {
+                    throw new UsageException("device_del needs --id=DEVICE");
+                }
+                Unplug.deviceDel(qmp, id.asText(), wait);
+                return done(in, "deleted", null);
+            }
+            case "system_powerdown" -> {
+                PowerDown.systemPowerdown(qmp, wait);
+                return done(in, "shutdown", null);
+            }
+            default -> throw new UsageException("--wait does not know what " + command + " starts; it follows " + WHAT);
+        }
+    }
+
+    /** Waits for the job to conclude or, when allowed, to become ready (a mirror waiting for job-complete). */
+    private static int finish(Invocation in, Job job, boolean readyEnds, Duration wait) {
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        if (readyEnds) {
+            job.ready().thenAccept(p -> outcome.complete("ready"));
+        }
+        job.concluded().whenComplete((p, e) -> {
+            if (e != null) {
+                outcome.completeExceptionally(e);
+            } else {
+                outcome.complete("concluded");
+            }
+        });
+        String word;
+        try {
+            // The job's own deadline ends it first; the extra seconds only bound this wait.
+            word = Await.until(outcome, Await.deadline(wait.plusSeconds(5)), "job " + job.id(), () -> {
+                throw new IllegalStateException("job " + job.id() + " was not followed to its end");
+            });
+        } catch (JobFailedException e) {
+            throw new ToolFailure(e.getMessage(), ExitCode.FAILURE, e);
+        }
+        return done(in, word, job.progress());
+    }
+
+    private static int done(Invocation in, String word, JobProgress p) {
+        if (System.console() != null) {
+            in.err().print("\r\033[K");
+        }
+        if (in.json() && p != null) {
+            ObjectNode o = JsonCodec.object().put("id", p.id()).put("type", p.type()).put("status", p.status().qmpName())
+                    .put("current-progress", p.current()).put("total-progress", p.total()).put("outcome", word);
+            in.printJson(o, false);
+        } else {
+            in.out().println(word);
+        }
+        return ExitCode.OK;
+    }
+
+    /** One line on stderr, rewritten in place: state, percent, bytes, rate, time left. */
+    private static final class ProgressLine implements Consumer<JobProgress> {
+        private final PrintStream err;
+        private final long start = System.nanoTime();
+
+        ProgressLine(PrintStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void accept(JobProgress p) {
+            double secs = Math.max(0.001, (System.nanoTime() - start) / 1e9);
+            double rate = p.current() / secs;
+            String left = rate > 0 && p.total() > p.current()
+                    ? String.format(" %.0f s left", (p.total() - p.current()) / rate) : "";
+            err.printf("\r\033[K%s %s %3.0f%% %.1f/%.1f MiB %.1f MiB/s%s", p.id(), p.status().qmpName(),
+                    p.fraction() * 100, p.current() / 1048576.0, p.total() / 1048576.0, rate / 1048576.0, left);
+            err.flush();
+        }
+    }
+}
