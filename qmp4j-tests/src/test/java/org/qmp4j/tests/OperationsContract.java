@@ -30,6 +30,9 @@ import org.qmp4j.ops.Job;
 import org.qmp4j.ops.JobFailedException;
 import org.qmp4j.ops.JobProgress;
 import org.qmp4j.ops.JobStatus;
+import org.qmp4j.ops.Migration;
+import org.qmp4j.ops.MigrationFailedException;
+import org.qmp4j.ops.MigrationProgress;
 import org.qmp4j.ops.PowerDown;
 import org.qmp4j.ops.Unplug;
 
@@ -193,6 +196,45 @@ abstract class OperationsContract {
         assertTrue(t.getMessage().contains("did not shut down"), t.getMessage());
         assertEquals(PowerDown.Outcome.QUIT, PowerDown.systemPowerdownOrQuit(qmp, Duration.ofSeconds(1)));
         assertTrue(qemu.process().waitFor(30, TimeUnit.SECONDS), "quit ended QEMU");
+    }
+
+    @Test
+    void aLiveMigrationBetweenTwoQemusIsFollowedOnBothSides() throws Exception {
+        Path dir = Files.createTempDirectory(generation().root().resolve("tmp"), "qmp4j-migrate-");
+        String uri = "unix:" + generation().seenByQemu(dir.resolve("migrate.sock"));
+        try (QemuProcess destination = generation().launcher().addArgs("-device", "qemu-xhci,id=xhci", "-device",
+                "usb-kbd,id=kbd0,bus=xhci.0", "-incoming", "defer").start()) {
+            List<MigrationProgress> seen = new CopyOnWriteArrayList<>();
+            long t0 = System.nanoTime();
+            Migration in = Migration.incoming(destination.client(), uri, WAIT, null);
+            Migration out = Migration.start(qmp, uri, WAIT, seen::add);
+            MigrationProgress done = out.completed().get(90, TimeUnit.SECONDS);
+            assertEquals("completed", done.status());
+            assertEquals("completed", in.completed().get(90, TimeUnit.SECONDS).status());
+            assertTrue(done.total() > 0 && done.fraction() == 1.0, done.toString());
+            assertEquals("postmigrate", qmp.execute("query-status").path("status").asText());
+            assertFalse(destination.client().execute("query-status").path("status").asText().equals("inmigrate"));
+            System.out.println("OPERATIONS | " + generation() + " | migration over a unix socket | "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms, " + (done.total() >> 20) + " MiB of RAM");
+        } finally {
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void aMigrationToNobodySucceedsAsACommandThenFails() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Migration out = Migration.start(qmp, "tcp:127.0.0.1:" + port, WAIT, null); // the command itself succeeds
+        ExecutionException e = assertThrows(ExecutionException.class, () -> out.completed().get(90, TimeUnit.SECONDS));
+        MigrationFailedException failed = assertInstanceOf(MigrationFailedException.class, e.getCause());
+        assertTrue(failed.error().toLowerCase(java.util.Locale.ROOT).contains("refused"), failed.getMessage());
+        System.out.println("OPERATIONS | " + generation() + " | migration to a closed port | " + failed.getMessage());
     }
 
     private boolean listed(String id) {

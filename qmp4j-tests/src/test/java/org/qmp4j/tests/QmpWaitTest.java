@@ -98,6 +98,17 @@ class QmpWaitTest {
     }
 
     @Test
+    void aMigrationToNobodyIsFollowedToItsFailure() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Result r = qmp("--wait", "60", "migrate", "--uri=tcp:127.0.0.1:" + port);
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.err().startsWith("qmp: migration failed: ") && r.err().contains("Connection refused"), r::toString);
+    }
+
+    @Test
     void aCommandWaitDoesNotKnowIsAUsageError() {
         Result r = qmp("--wait", "5", "stop");
         assertEquals(2, r.exit(), r::toString);

@@ -18,6 +18,9 @@ import org.qmp4j.internal.session.Await;
 import org.qmp4j.ops.Job;
 import org.qmp4j.ops.JobFailedException;
 import org.qmp4j.ops.JobProgress;
+import org.qmp4j.ops.Migration;
+import org.qmp4j.ops.MigrationFailedException;
+import org.qmp4j.ops.MigrationProgress;
 import org.qmp4j.ops.PowerDown;
 import org.qmp4j.ops.Unplug;
 
@@ -28,7 +31,7 @@ import org.qmp4j.ops.Unplug;
  */
 final class OperationWait {
     static final String WHAT = "job-starting commands (with --job-id), job-complete, job-cancel, job-finalize, "
-            + "device_del and system_powerdown";
+            + "migrate, device_del and system_powerdown";
 
     private OperationWait() {
     }
@@ -64,6 +67,20 @@ final class OperationWait {
                 }
                 Unplug.deviceDel(qmp, id.asText(), wait);
                 return done(in, "deleted", null);
+            }
+            case "migrate" -> {
+                Consumer<MigrationProgress> line = System.console() != null ? p -> in.err().printf(
+                        "\r\033[Kmigration %s %3.0f%% %.1f/%.1f MiB %.0f Mbit/s", p.status(), p.fraction() * 100,
+                        p.transferred() / 1048576.0, p.total() / 1048576.0, p.mbps()) : null;
+                Migration m = Migration.start(qmp, QmpRequest.of(command, args), wait, line);
+                try {
+                    Await.until(m.completed(), Await.deadline(wait.plusSeconds(5)), "migration", () -> {
+                        throw new IllegalStateException("the migration was not followed to its end");
+                    });
+                } catch (MigrationFailedException e) {
+                    throw new ToolFailure(e.getMessage(), ExitCode.FAILURE, e);
+                }
+                return done(in, "completed", null);
             }
             case "system_powerdown" -> {
                 PowerDown.systemPowerdown(qmp, wait);
