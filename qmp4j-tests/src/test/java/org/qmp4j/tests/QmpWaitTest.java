@@ -109,6 +109,15 @@ class QmpWaitTest {
     }
 
     @Test
+    void theShellsWaitCommandFollowsAJobToo() {
+        Result r = ToolProcess.run(Map.of("QMP_SOCKET", sock), "wait 60 blockdev-backup job-id=b9 device=src target=tgt "
+                + "sync=full speed=33554432\nquery-jobs\n", "qmp-shell", "--exit-on-error");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("\"id\":\"b9\"") && r.out().contains("\"outcome\":\"concluded\""), r::toString);
+        assertTrue(r.out().contains("{\"return\":[]}"), "the job is gone when the next line runs: " + r);
+    }
+
+    @Test
     void aCommandWaitDoesNotKnowIsAUsageError() {
         Result r = qmp("--wait", "5", "stop");
         assertEquals(2, r.exit(), r::toString);

@@ -23,10 +23,12 @@ import org.qmp4j.QmpRequest;
 import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.cli.Arguments;
 import org.qmp4j.cli.Json;
+import org.qmp4j.cli.OperationWait;
 import org.qmp4j.cli.SchemaHelp;
 import org.qmp4j.cli.Suggest;
 import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.UsageException;
+import org.qmp4j.cli.Values;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.session.Await;
 import org.qmp4j.internal.session.Redaction;
@@ -163,15 +165,36 @@ final class ShellSession implements AutoCloseable {
             }
             return Outcome.OK;
         }
-        if (commands.known() && !commands.has(first)) {
-            throw new UsageException("QEMU has no command '" + first + "'" + Suggest.didYouMean(commands.names(), first)
+        if (first.equals("wait") && !commands.has("wait")) {
+            return waitFor(words);
+        }
+        return send(first, arguments(first, words.subList(1, words.size())), false);
+    }
+
+    private ObjectNode arguments(String command, List<Words.Word> pairs) {
+        if (commands.known() && !commands.has(command)) {
+            throw new UsageException("QEMU has no command '" + command + "'" + Suggest.didYouMean(commands.names(), command)
                     + " (try help)");
         }
-        Arguments args = new Arguments(commands.schema(), first);
-        for (Words.Word w : words.subList(1, words.size())) {
+        Arguments args = new Arguments(commands.schema(), command);
+        for (Words.Word w : pairs) {
             addPair(args, w);
         }
-        return send(first, args.build(), false);
+        return args.build();
+    }
+
+    /** {@code wait SECONDS COMMAND key=value...}: the command, then what it started, followed to its end. */
+    private Outcome waitFor(List<Words.Word> words) {
+        if (words.size() < 3) {
+            throw new UsageException("wait SECONDS COMMAND [key=value]...: follows " + OperationWait.WHAT);
+        }
+        Duration bound = Values.positiveSeconds(words.get(1).text(), "wait");
+        String command = words.get(2).text();
+        ObjectNode args = arguments(command, words.subList(3, words.size()));
+        OperationWait.Outcome o = OperationWait.run(qmp, command, Arguments.asMap(args), bound, err);
+        out.println(Json.format(o.toJson(), pretty));
+        out.flush();
+        return Outcome.OK;
     }
 
     private static void addPair(Arguments args, Words.Word w) {

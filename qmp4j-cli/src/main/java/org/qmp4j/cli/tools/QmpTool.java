@@ -17,6 +17,7 @@ import org.qmp4j.cli.Arguments;
 import org.qmp4j.cli.ExitCode;
 import org.qmp4j.cli.Invocation;
 import org.qmp4j.cli.Json;
+import org.qmp4j.cli.OperationWait;
 import org.qmp4j.cli.SchemaHelp;
 import org.qmp4j.cli.Suggest;
 import org.qmp4j.cli.Tool;
@@ -110,8 +111,14 @@ public final class QmpTool extends Tool {
             if (in.line().hasOption("pass-fd")) {
                 throw new UsageException("--wait and --pass-fd do not go together");
             }
-            return OperationWait.run(in, qmp, command, Arguments.asMap(args.build()),
-                    Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait"));
+            OperationWait.Outcome o = OperationWait.run(qmp, command, Arguments.asMap(args.build()),
+                    Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait"), in.err());
+            if (in.json()) {
+                in.printJson(o.toJson(), false);
+            } else {
+                in.out().println(o.word());
+            }
+            return ExitCode.OK;
         }
         JsonNode result = execute(qmp, command, Arguments.asMap(args.build()), in.line().getOptionValues("pass-fd"));
         if (in.line().hasOption("pretty")) {

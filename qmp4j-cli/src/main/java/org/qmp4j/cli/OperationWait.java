@@ -1,4 +1,4 @@
-package org.qmp4j.cli.tools;
+package org.qmp4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,10 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.qmp4j.QmpClient;
 import org.qmp4j.QmpRequest;
-import org.qmp4j.cli.ExitCode;
-import org.qmp4j.cli.Invocation;
-import org.qmp4j.cli.ToolFailure;
-import org.qmp4j.cli.UsageException;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.session.Await;
 import org.qmp4j.ops.Job;
@@ -25,22 +21,55 @@ import org.qmp4j.ops.PowerDown;
 import org.qmp4j.ops.Unplug;
 
 /**
- * {@code qmp --wait SECONDS COMMAND ...}: sends the command and waits for what it started, on
- * {@link org.qmp4j.ops}. Prints one word for the outcome ({@code concluded}, {@code ready}, {@code deleted},
- * {@code shutdown}; the final job record with {@code --json}); a progress line on stderr on a terminal.
+ * {@code qmp --wait SECONDS COMMAND ...} and qmp-shell's {@code wait SECONDS COMMAND ...}: sends the command
+ * and waits for what it started, on {@link org.qmp4j.ops}. The outcome is one word ({@code concluded},
+ * {@code ready}, {@code completed}, {@code deleted}, {@code shutdown}) and, for a job, its final record;
+ * a progress line goes to stderr on a terminal.
  */
-final class OperationWait {
-    static final String WHAT = "job-starting commands (with --job-id), job-complete, job-cancel, job-finalize, "
+public final class OperationWait {
+    /**
+     * How it ended.
+     *
+     * @param word {@code concluded}, {@code ready}, {@code cancelled}, {@code completed}, {@code deleted} or {@code shutdown}
+     * @param job the job's last progress, or null for other operations
+     */
+    public record Outcome(String word, JobProgress job) {
+        /** @return the outcome as one JSON object (the job's record with an {@code outcome} member) */
+        public ObjectNode toJson() {
+            ObjectNode o = JsonCodec.object();
+            if (job != null) {
+                o.put("id", job.id()).put("type", job.type()).put("status", job.status().qmpName())
+                        .put("current-progress", job.current()).put("total-progress", job.total());
+            }
+            return o.put("outcome", word);
+        }
+    }
+
+    /** What --wait can follow, for help texts and errors. */
+    public static final String WHAT = "job-starting commands (with --job-id), job-complete, job-cancel, job-finalize, "
             + "migrate, device_del and system_powerdown";
 
     private OperationWait() {
     }
 
-    static int run(Invocation in, QmpClient qmp, String command, Map<String, JsonNode> args, Duration wait) {
-        Consumer<JobProgress> bar = System.console() != null ? new ProgressLine(in.err()) : null;
+    /**
+     * Sends the command and waits.
+     *
+     * @param qmp the connection
+     * @param command the command
+     * @param args its arguments
+     * @param wait the bound
+     * @param err where the progress line goes (only on a terminal)
+     * @return how it ended
+     * @throws UsageException for a command whose effect cannot be followed
+     * @throws ToolFailure for a failed job or migration (exit 1, QEMU's text)
+     * @throws org.qmp4j.QmpTimeoutException past the bound
+     */
+    public static Outcome run(QmpClient qmp, String command, Map<String, JsonNode> args, Duration wait, PrintStream err) {
+        Consumer<JobProgress> bar = System.console() != null ? new ProgressLine(err) : null;
         if (args.containsKey("job-id")) {
             Job job = Job.start(qmp, QmpRequest.of(command, args), wait, bar);
-            return finish(in, job, true, wait);
+            return finish(err, job, true, wait);
         }
         switch (command) {
             case "job-complete", "job-cancel", "job-finalize" -> {
@@ -51,11 +80,11 @@ final class OperationWait {
                 Job job = Job.attach(qmp, id.asText(), wait, bar); // followed before the command is sent
                 qmp.execute(QmpRequest.of(command, args));
                 try {
-                    return finish(in, job, false, wait);
+                    return finish(err, job, false, wait);
                 } catch (ToolFailure f) {
                     if (command.equals("job-cancel") && f.getCause() instanceof JobFailedException j
                             && j.error().equals("cancelled")) {
-                        return done(in, "cancelled", job.progress());
+                        return done(err, "cancelled", job.progress());
                     }
                     throw f;
                 }
@@ -66,10 +95,10 @@ final class OperationWait {
                     throw new UsageException("device_del needs --id=DEVICE");
                 }
                 Unplug.deviceDel(qmp, id.asText(), wait);
-                return done(in, "deleted", null);
+                return done(err, "deleted", null);
             }
             case "migrate" -> {
-                Consumer<MigrationProgress> line = System.console() != null ? p -> in.err().printf(
+                Consumer<MigrationProgress> line = System.console() != null ? p -> err.printf(
                         "\r\033[Kmigration %s %3.0f%% %.1f/%.1f MiB %.0f Mbit/s", p.status(), p.fraction() * 100,
                         p.transferred() / 1048576.0, p.total() / 1048576.0, p.mbps()) : null;
                 Migration m = Migration.start(qmp, QmpRequest.of(command, args), wait, line);
@@ -80,18 +109,18 @@ final class OperationWait {
                 } catch (MigrationFailedException e) {
                     throw new ToolFailure(e.getMessage(), ExitCode.FAILURE, e);
                 }
-                return done(in, "completed", null);
+                return done(err, "completed", null);
             }
             case "system_powerdown" -> {
                 PowerDown.systemPowerdown(qmp, wait);
-                return done(in, "shutdown", null);
+                return done(err, "shutdown", null);
             }
             default -> throw new UsageException("--wait does not know what " + command + " starts; it follows " + WHAT);
         }
     }
 
     /** Waits for the job to conclude or, when allowed, to become ready (a mirror waiting for job-complete). */
-    private static int finish(Invocation in, Job job, boolean readyEnds, Duration wait) {
+    private static Outcome finish(PrintStream err, Job job, boolean readyEnds, Duration wait) {
         CompletableFuture<String> outcome = new CompletableFuture<>();
         if (readyEnds) {
             job.ready().thenAccept(p -> outcome.complete("ready"));
@@ -112,21 +141,14 @@ final class OperationWait {
         } catch (JobFailedException e) {
             throw new ToolFailure(e.getMessage(), ExitCode.FAILURE, e);
         }
-        return done(in, word, job.progress());
+        return done(err, word, job.progress());
     }
 
-    private static int done(Invocation in, String word, JobProgress p) {
+    private static Outcome done(PrintStream err, String word, JobProgress p) {
         if (System.console() != null) {
-            in.err().print("\r\033[K");
+            err.print("\r\033[K"); // clear the progress line
         }
-        if (in.json() && p != null) {
-            ObjectNode o = JsonCodec.object().put("id", p.id()).put("type", p.type()).put("status", p.status().qmpName())
-                    .put("current-progress", p.current()).put("total-progress", p.total()).put("outcome", word);
-            in.printJson(o, false);
-        } else {
-            in.out().println(word);
-        }
-        return ExitCode.OK;
+        return new Outcome(word, p);
     }
 
     /** One line on stderr, rewritten in place: state, percent, bytes, rate, time left. */
