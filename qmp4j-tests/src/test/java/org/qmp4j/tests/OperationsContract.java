@@ -145,6 +145,22 @@ abstract class OperationsContract {
     }
 
     @Test
+    void aJobThatWaitsForFinalizeAndDismissDoesSoOnTheCallersWord() throws Exception {
+        nullNode("src", 16 * MIB);
+        nullNode("tgt", 16 * MIB);
+        Job job = Job.start(qmp, QmpRequest.of("blockdev-backup").arg("job-id", "b5").arg("device", "src")
+                .arg("target", "tgt").arg("sync", "full").arg("auto-finalize", false).arg("auto-dismiss", false), WAIT, null);
+        assertEquals(JobStatus.PENDING, job.pending().get(90, TimeUnit.SECONDS).status());
+        assertFalse(job.concluded().isDone(), "pending waits for job-finalize");
+        job.finalizeJob();
+        JobProgress end = job.concluded().get(90, TimeUnit.SECONDS);
+        assertEquals(JobStatus.CONCLUDED, end.status());
+        assertTrue(listed("b5"), "auto-dismiss false: still listed, concluded");
+        job.dismiss();
+        assertFalse(listed("b5"));
+    }
+
+    @Test
     void cancellingTheFutureCancelsTheJobInQemu() throws Exception {
         nullNode("src", 64 * MIB);
         nullNode("tgt", 64 * MIB);
