@@ -241,6 +241,36 @@ abstract class OperationsContract {
     }
 
     @Test
+    void cancellingAMigrationsFutureCancelsItInQemu() throws Exception {
+        Path dir = Files.createTempDirectory(generation().root().resolve("tmp"), "qmp4j-migrate-");
+        String uri = "unix:" + generation().seenByQemu(dir.resolve("migrate.sock"));
+        try (QemuProcess destination = generation().launcher().addArgs("-device", "qemu-xhci,id=xhci", "-device",
+                "usb-kbd,id=kbd0,bus=xhci.0", "-incoming", "defer").start()) {
+            Migration.incoming(destination.client(), uri, WAIT, null);
+            qmp.execute("migrate-set-parameters", Map.of("max-bandwidth", 10_000)); // ~10 kB/s: minutes for 128 MiB
+            Migration out = Migration.start(qmp, uri, WAIT, null);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!"active".equals(qmp.execute("query-migrate").path("status").asText()) && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertTrue(out.completed().cancel(true));
+            String status = "";
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!(status = qmp.execute("query-migrate").path("status").asText()).equals("cancelled")
+                    && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertEquals("cancelled", status, "migrate_cancel reached QEMU");
+            assertFalse(qmp.execute("query-status").path("status").asText().equals("postmigrate"), "the VM stayed here");
+        } finally {
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
     void aMigrationToNobodySucceedsAsACommandThenFails() throws Exception {
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
