@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -40,44 +39,24 @@ import org.qmp4j.tests.ToolProcess.Result;
 @Timeout(value = 600, unit = TimeUnit.SECONDS) // the guest's boot (TCG: slow) is in @BeforeAll, bounded by run-guest's own -t
 class GuestVmTest {
     /** The repository's script that boots the guest testenv/mkguest built, and stops it. */
-    private static final Path RUN_GUEST = ToolProcess.ROOT.resolve("testenv/run-guest");
+    private static TestGuest guest;
     private static Path run;
     private static String qga;
     private static long qemuPid;
 
     @BeforeAll
     static void boot() throws Exception {
-        String guest = setting("qmp4j.guestDir", "QMP4J_GUEST_DIR");
-        run = Files.createTempDirectory("qmp4j-vm-");
-        Process p = new ProcessBuilder(RUN_GUEST.toString(), "-g", guest, "-t", "300", run.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(400, TimeUnit.SECONDS), "testenv/run-guest did not finish");
-        assertEquals(0, p.exitValue(), () -> "the guest did not boot: " + out);
-        Map<String, String> vars = new HashMap<>();
-        out.lines().filter(l -> l.contains("=")).forEach(l -> vars.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
-        qga = vars.get("QGA_SOCKET");
-        qemuPid = Long.parseLong(vars.get("QEMU_PID"));
+        guest = TestGuest.boot();
+        run = guest.run;
+        qga = guest.qga;
+        qemuPid = guest.qemuPid;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (run != null) {
-            new ProcessBuilder(RUN_GUEST.toString(), "--stop", run.toString())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start()
-                    .waitFor(60, TimeUnit.SECONDS);
-            try (var files = Files.walk(run)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+        if (guest != null) {
+            guest.close();
         }
-    }
-
-    private static String setting(String property, String env) {
-        String v = System.getProperty(property, "");
-        if (v.isBlank() || v.startsWith("${")) {
-            throw new AssertionError(env + " is not set: run the tests with ./dev test, which builds the guest");
-        }
-        return v;
     }
 
     private static Result ga(String... args) {
