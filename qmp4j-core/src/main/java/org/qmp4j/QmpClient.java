@@ -136,8 +136,7 @@ public final class QmpClient implements AutoCloseable {
      *     on the connection's reader thread.
      */
     public CompletableFuture<Void> whenClosed() {
-        CompletableFuture<Void> ended = session.ended();
-        return ended.isDone() ? ended.copy() : ended.whenCompleteAsync((v, e) -> { }, callbacks);
+        return session.whenClosed();
     }
 
     /** @return the default deadline of each command */
@@ -256,7 +255,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpConnectionException when the connection is or gets closed
      */
     public JsonNode execute(String command, Map<String, ?> arguments) {
-        return execute(QmpRequest.of(command, arguments));
+        return execute(QmpRequest.forCall(command, arguments, null, false, null));
     }
 
     /**
@@ -271,7 +270,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpConnectionException when the connection is or gets closed
      */
     public JsonNode execute(String command, Map<String, ?> arguments, Duration timeout) {
-        return execute(QmpRequest.of(command, arguments).timeout(timeout));
+        return execute(QmpRequest.forCall(command, arguments, timeout, false, null));
     }
 
     /**
@@ -287,7 +286,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpCommandException when QEMU answers with an error
      */
     public JsonNode execute(String command, Map<String, ?> arguments, FileDescriptor... fds) {
-        return execute(QmpRequest.of(command, arguments).fds(fds));
+        return execute(QmpRequest.forCall(command, arguments, null, false, fds));
     }
 
     /**
@@ -314,7 +313,7 @@ public final class QmpClient implements AutoCloseable {
         Objects.requireNonNull(timeout, "timeout");
         QmpRequest request;
         try {
-            request = QmpRequest.of(command, arguments).timeout(timeout);
+            request = QmpRequest.forCall(command, arguments, timeout, false, null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -333,7 +332,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpCommandException when QEMU answers with an error
      */
     public JsonNode executeOob(String command, Map<String, ?> arguments) {
-        return execute(QmpRequest.of(command, arguments).oob());
+        return execute(QmpRequest.forCall(command, arguments, null, true, null));
     }
 
     /**
@@ -345,7 +344,7 @@ public final class QmpClient implements AutoCloseable {
      * @throws QmpException when {@code oob} was not negotiated
      */
     public CompletableFuture<JsonNode> executeOobAsync(String command, Map<String, ?> arguments) {
-        QmpRequest request = QmpRequest.of(command, arguments).oob();
+        QmpRequest request = QmpRequest.forCall(command, arguments, null, true, null);
         requireOob(request); // thrown, not returned in the future, as this method always did
         return executeAsync(request);
     }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.qmp4j.internal.session.Checks;
 
 /**
  * One QMP command with everything that goes with it: arguments, its own deadline, out-of-band
@@ -55,10 +56,14 @@ public final class QmpRequest {
      * @throws IllegalArgumentException when the name is null or blank
      */
     public static QmpRequest of(String command) {
+        return new QmpRequest(requireName(command), Map.of(), null, false, NO_FDS);
+    }
+
+    private static String requireName(String command) {
         if (command == null || command.isBlank()) {
             throw new IllegalArgumentException("command name is empty");
         }
-        return new QmpRequest(command, Map.of(), null, false, NO_FDS);
+        return command;
     }
 
     /**
@@ -71,6 +76,17 @@ public final class QmpRequest {
      */
     public static QmpRequest of(String command, Map<String, ?> arguments) {
         return of(command).args(arguments);
+    }
+
+    /**
+     * The request behind the {@code execute(String, ...)} overloads: sent at once and never kept, so the
+     * caller's map and array are used as they are instead of copied on every call.
+     */
+    @SuppressWarnings("unchecked")
+    static QmpRequest forCall(String command, Map<String, ?> arguments, Duration timeout, boolean oob,
+            FileDescriptor[] fds) {
+        return new QmpRequest(requireName(command), arguments == null ? Map.of() : (Map<String, Object>) arguments,
+                timeout == null ? null : Checks.positive(timeout, "timeout"), oob, fds == null ? NO_FDS : fds);
     }
 
     /**
@@ -106,10 +122,7 @@ public final class QmpRequest {
      * @throws IllegalArgumentException when the timeout is not positive
      */
     public QmpRequest timeout(Duration timeout) {
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
-        return new QmpRequest(command, arguments, timeout, oob, fds);
+        return new QmpRequest(command, arguments, Checks.positive(timeout, "timeout"), oob, fds);
     }
 
     /**

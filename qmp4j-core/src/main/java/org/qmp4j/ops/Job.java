@@ -7,18 +7,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.qmp4j.EventSubscription;
 import org.qmp4j.QmpClient;
 import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpEvent;
 import org.qmp4j.QmpException;
 import org.qmp4j.QmpRequest;
 import org.qmp4j.QmpTimeoutException;
-import org.qmp4j.internal.session.Await;
-import org.qmp4j.internal.session.Checks;
-import org.qmp4j.internal.session.Threads;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A QEMU job followed to its end: {@code blockdev-backup}, {@code blockdev-mirror}, {@code block-commit},
@@ -47,38 +41,19 @@ import org.slf4j.LoggerFactory;
  * until {@link #finalizeJob()}; with {@code auto-dismiss: false}, {@link #concluded()} completes at
  * {@link JobStatus#CONCLUDED} and the job stays listed until {@link #dismiss()}.
  */
-public final class Job {
-    private static final Logger LOG = LoggerFactory.getLogger(Job.class);
+public final class Job extends Followed<JobProgress> {
     private static final Set<String> EVENTS = Set.of("JOB_STATUS_CHANGE", "BLOCK_JOB_COMPLETED", "BLOCK_JOB_CANCELLED",
             "BLOCK_JOB_ERROR", "BLOCK_JOB_READY", "BLOCK_JOB_PENDING");
-    private static final Duration POLL = Duration.ofMillis(250);
 
-    private final QmpClient qmp;
     private final String id;
-    private final EventSubscription events;
-    private final long deadlineNanos;
-    private final Duration deadline;
-    private final Consumer<JobProgress> listener;
-    private final CompletableFuture<JobProgress> concluded = new CompletableFuture<>();
     private final CompletableFuture<JobProgress> ready = new CompletableFuture<>();
     private final CompletableFuture<JobProgress> pending = new CompletableFuture<>();
-    private volatile JobProgress progress;
     private String blockJobError; // follower thread only: BLOCK_JOB_COMPLETED's error text
     private boolean cancelledEvent; // follower thread only
 
-    private Job(QmpClient qmp, String id, EventSubscription events, Duration deadline, Consumer<JobProgress> listener) {
-        this.qmp = qmp;
+    private Job(QmpClient qmp, String id, Duration deadline, Consumer<JobProgress> listener) {
+        super(qmp, qmp.subscribe(matching(id)), deadline, listener, new JobProgress(id, "", JobStatus.UNDEFINED, 0, 0));
         this.id = id;
-        this.events = events;
-        this.deadline = deadline;
-        this.deadlineNanos = Await.deadline(deadline);
-        this.listener = listener;
-        this.progress = new JobProgress(id, "", JobStatus.UNDEFINED, 0, 0);
-        concluded.whenComplete((r, e) -> {
-            if (concluded.isCancelled()) {
-                cancelInQemu();
-            }
-        });
     }
 
     /**
@@ -98,11 +73,11 @@ public final class Job {
             throw new IllegalArgumentException(command.command() + " needs a \"job-id\" argument for its job to be followed");
         }
         String id = jobId instanceof JsonNode n ? n.textValue() : jobId.toString();
-        Job job = new Job(qmp, id, qmp.subscribe(matching(id)), Checks.positive(deadline, "deadline"), listener);
+        Job job = new Job(qmp, id, deadline, listener);
         try {
             qmp.execute(command);
         } catch (RuntimeException e) {
-            job.events.close();
+            job.abandon();
             throw e;
         }
         job.startFollowing();
@@ -120,11 +95,10 @@ public final class Job {
      * @throws QmpException when QEMU has no job with that id
      */
     public static Job attach(QmpClient qmp, String id, Duration deadline, Consumer<JobProgress> listener) {
-        Job job = new Job(qmp, Objects.requireNonNull(id, "id"), qmp.subscribe(matching(id)), Checks.positive(deadline, "deadline"),
-                listener);
+        Job job = new Job(qmp, Objects.requireNonNull(id, "id"), deadline, listener);
         JobProgress now = job.query();
         if (now == null) {
-            job.events.close();
+            job.abandon();
             throw new QmpException(qmp.name() + ": no job '" + id + "' (query-jobs does not list it)");
         }
         job.startFollowing();
@@ -157,7 +131,7 @@ public final class Job {
      *     connection's exception. Cancelling it cancels the job in QEMU.
      */
     public CompletableFuture<JobProgress> concluded() {
-        return concluded;
+        return done;
     }
 
     /**
@@ -195,44 +169,33 @@ public final class Job {
 
     // ---- following (the job's own thread) ----
 
-    private void startFollowing() {
-        Thread t = Threads.newThread("qmp4j-job " + id, this::follow);
-        t.setDaemon(true);
-        t.start();
+    @Override
+    String what() {
+        return "job " + id;
     }
 
-    private void follow() {
-        try (EventSubscription s = events) {
-            refresh();
-            if (progress.status() == JobStatus.CONCLUDED) {
-                conclude(); // attached to a job that had already finished (it waits for job-dismiss)
-            }
-            long nextPoll = System.nanoTime() + POLL.toNanos();
-            while (!concluded.isDone()) {
-                long now = System.nanoTime();
-                if (now - deadlineNanos >= 0) {
-                    fail(new QmpTimeoutException(QmpTimeoutException.Phase.OPERATION, deadline, qmp.name() + ": job " + id
-                            + " still " + progress.status().qmpName() + " (" + Math.round(progress.fraction() * 100)
-                            + "% done)"));
-                    return;
-                }
-                QmpEvent e = s.poll(Duration.ofNanos(Math.max(1, Math.min(deadlineNanos - now, nextPoll - now))));
-                if (e != null) {
-                    on(e);
-                } else if (System.nanoTime() - nextPoll >= 0) {
-                    refresh();
-                    nextPoll = System.nanoTime() + POLL.toNanos();
-                }
-            }
-        } catch (QmpException e) {
-            fail(e);
-        } catch (RuntimeException e) {
-            LOG.error("{}: following job {} failed", qmp.name(), id, e);
-            fail(new QmpException(qmp.name() + ": following job " + id + " failed: " + e, e));
+    @Override
+    String stillDoing() {
+        return "job " + id + " still " + progress.status().qmpName() + " (" + Math.round(progress.fraction() * 100)
+                + "% done)";
+    }
+
+    @Override
+    boolean cancelInQemu() {
+        cancel();
+        return true;
+    }
+
+    @Override
+    void poll() {
+        refresh();
+        if (progress.status() == JobStatus.CONCLUDED && !done.isDone()) {
+            conclude(); // attached to a job that had already finished (it waits for job-dismiss)
         }
     }
 
-    private void on(QmpEvent e) {
+    @Override
+    void onEvent(QmpEvent e) {
         JsonNode data = e.data();
         switch (e.name()) {
             case "JOB_STATUS_CHANGE" -> status(JobStatus.of(data.path("status").asText()));
@@ -274,7 +237,7 @@ public final class Job {
         if (error != null) {
             notifyListener();
             fail(new JobFailedException(id, error));
-        } else if (cancelledEvent && !concluded.isCancelled()) {
+        } else if (cancelledEvent && !done.isCancelled()) {
             notifyListener();
             fail(new JobFailedException(id, "cancelled"));
         } else {
@@ -286,14 +249,15 @@ public final class Job {
             notifyListener();
             ready.completeExceptionally(new QmpException(qmp.name() + ": job " + id + " concluded without becoming ready"));
             pending.completeExceptionally(new QmpException(qmp.name() + ": job " + id + " concluded without pending"));
-            concluded.complete(progress);
+            done.complete(progress);
         }
     }
 
-    private void fail(QmpException e) {
+    @Override
+    void fail(QmpException e) {
         ready.completeExceptionally(e);
         pending.completeExceptionally(e);
-        concluded.completeExceptionally(e);
+        done.completeExceptionally(e);
     }
 
     private void refresh() {
@@ -323,26 +287,5 @@ public final class Job {
     private JobProgress toProgress(JsonNode j) {
         return new JobProgress(id, j.path("type").asText(""), JobStatus.of(j.path("status").asText()),
                 j.path("current-progress").asLong(), j.path("total-progress").asLong());
-    }
-
-    private void notifyListener() {
-        if (listener != null) {
-            try {
-                listener.accept(progress);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: job {} progress listener failed", qmp.name(), id, e);
-            }
-        }
-    }
-
-    private void cancelInQemu() {
-        CompletableFuture.runAsync(() -> {
-            try {
-                cancel();
-                LOG.info("{}: job {} cancelled in QEMU (job-cancel), because its future was cancelled", qmp.name(), id);
-            } catch (QmpException e) {
-                LOG.warn("{}: cancelling job {} in QEMU failed: {}", qmp.name(), id, e.getMessage());
-            }
-        }, Threads.callbackExecutor());
     }
 }

@@ -11,14 +11,8 @@ import org.qmp4j.EventSubscription;
 import org.qmp4j.QmpClient;
 import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpEvent;
-import org.qmp4j.QmpException;
 import org.qmp4j.QmpRequest;
 import org.qmp4j.QmpTimeoutException;
-import org.qmp4j.internal.session.Await;
-import org.qmp4j.internal.session.Checks;
-import org.qmp4j.internal.session.Threads;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A live migration followed to its end, on the source ({@link #start}) or the destination
@@ -38,34 +32,21 @@ import org.slf4j.LoggerFactory;
  * polled for progress, until {@code completed}, {@code failed} or {@code cancelled}. Cancelling
  * {@link #completed()} sends {@code migrate_cancel}.
  */
-public final class Migration {
-    private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
+public final class Migration extends Followed<MigrationProgress> {
     private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
-    private static final Duration POLL = Duration.ofMillis(250);
 
-    private final QmpClient qmp;
     private final boolean incoming;
-    private final EventSubscription events;
-    private final Duration deadline;
-    private final long deadlineNanos;
-    private final Consumer<MigrationProgress> listener;
-    private final CompletableFuture<MigrationProgress> completed = new CompletableFuture<>();
-    private volatile MigrationProgress progress = new MigrationProgress("none", 0, 0, 0, 0, 0, 0);
 
     private Migration(QmpClient qmp, boolean incoming, Duration deadline, Consumer<MigrationProgress> listener) {
-        this.qmp = qmp;
+        super(qmp, subscribed(qmp), deadline, listener, new MigrationProgress("none", 0, 0, 0, 0, 0, 0));
         this.incoming = incoming;
-        this.deadline = Checks.positive(deadline, "deadline");
-        this.deadlineNanos = Await.deadline(deadline);
-        this.listener = listener;
+    }
+
+    /** MIGRATION events come only with the events capability: switched on before the subscription. */
+    private static EventSubscription subscribed(QmpClient qmp) {
         qmp.execute("migrate-set-capabilities", Map.of("capabilities",
                 List.of(Map.of("capability", "events", "state", true))));
-        this.events = qmp.subscribe("MIGRATION");
-        completed.whenComplete((r, e) -> {
-            if (completed.isCancelled()) {
-                CompletableFuture.runAsync(this::cancelInQemu, Threads.callbackExecutor());
-            }
-        });
+        return qmp.subscribe("MIGRATION");
     }
 
     /**
@@ -114,12 +95,10 @@ public final class Migration {
         try {
             m.qmp.execute(command);
         } catch (RuntimeException e) {
-            m.events.close();
+            m.abandon();
             throw e;
         }
-        Thread t = Threads.newThread("qmp4j-migration " + m.qmp.name(), m::follow);
-        t.setDaemon(true);
-        t.start();
+        m.startFollowing();
         return m;
     }
 
@@ -130,7 +109,7 @@ public final class Migration {
      *     {@code migrate_cancel} (on the source).
      */
     public CompletableFuture<MigrationProgress> completed() {
-        return completed;
+        return done;
     }
 
     /** @return the last progress seen */
@@ -143,66 +122,44 @@ public final class Migration {
         qmp.execute("migrate_cancel");
     }
 
-    private void cancelInQemu() {
+    @Override
+    String what() {
+        return incoming ? "incoming migration" : "migration";
+    }
+
+    @Override
+    String stillDoing() {
+        return "migration still " + progress.status() + " (" + Math.round(progress.fraction() * 100) + "% of RAM sent)";
+    }
+
+    @Override
+    boolean cancelInQemu() {
         if (incoming) {
-            return; // the destination cannot cancel; the source decides
+            return false; // the destination cannot cancel; the source decides
         }
-        try {
-            cancel();
-            LOG.info("{}: migration cancelled in QEMU (migrate_cancel), because its future was cancelled", qmp.name());
-        } catch (QmpException e) {
-            LOG.warn("{}: cancelling the migration failed: {}", qmp.name(), e.getMessage());
-        }
+        cancel();
+        return true;
     }
 
-    private void follow() {
-        try (EventSubscription s = events) {
-            long nextPoll = System.nanoTime();
-            while (!completed.isDone()) {
-                long now = System.nanoTime();
-                if (now - deadlineNanos >= 0) {
-                    completed.completeExceptionally(new QmpTimeoutException(QmpTimeoutException.Phase.OPERATION, deadline,
-                            qmp.name() + ": migration still " + progress.status() + " ("
-                                    + Math.round(progress.fraction() * 100) + "% of RAM sent)"));
-                    return;
-                }
-                if (now - nextPoll >= 0) {
-                    poll();
-                    nextPoll = System.nanoTime() + POLL.toNanos();
-                    continue;
-                }
-                QmpEvent e = s.poll(Duration.ofNanos(Math.max(1, Math.min(deadlineNanos - now, nextPoll - now))));
-                if (e != null) {
-                    String status = e.data().path("status").asText();
-                    if (FINAL.contains(status)) {
-                        poll(); // the final record: error-desc, totals
-                        if (!completed.isDone()) {
-                            end(status, null);
-                        }
-                    }
-                }
+    @Override
+    void onEvent(QmpEvent e) {
+        String status = e.data().path("status").asText();
+        if (FINAL.contains(status)) {
+            poll(); // the final record: error-desc, totals
+            if (!done.isDone()) {
+                end(status, null);
             }
-        } catch (QmpException e) {
-            completed.completeExceptionally(e);
-        } catch (RuntimeException e) {
-            LOG.error("{}: following the migration failed", qmp.name(), e);
-            completed.completeExceptionally(new QmpException(qmp.name() + ": following the migration failed: " + e, e));
         }
     }
 
-    private void poll() {
+    @Override
+    void poll() {
         JsonNode m = qmp.execute("query-migrate");
         JsonNode ram = m.path("ram");
         progress = new MigrationProgress(m.path("status").asText("none"), ram.path("transferred").asLong(),
                 ram.path("total").asLong(), ram.path("remaining").asLong(), ram.path("mbps").asDouble(),
                 ram.path("dirty-pages-rate").asLong(), m.path("expected-downtime").asLong());
-        if (listener != null) {
-            try {
-                listener.accept(progress);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: migration progress listener failed", qmp.name(), e);
-            }
-        }
+        notifyListener();
         if (FINAL.contains(progress.status())) {
             end(progress.status(), m.path("error-desc").asText(null));
         }
@@ -210,9 +167,9 @@ public final class Migration {
 
     private void end(String status, String errorDesc) {
         switch (status) {
-            case "completed" -> completed.complete(progress);
-            case "cancelled" -> completed.completeExceptionally(new MigrationFailedException("cancelled"));
-            default -> completed.completeExceptionally(new MigrationFailedException(
+            case "completed" -> done.complete(progress);
+            case "cancelled" -> fail(new MigrationFailedException("cancelled"));
+            default -> fail(new MigrationFailedException(
                     errorDesc != null ? errorDesc : "failed (QEMU gave no reason)"));
         }
     }

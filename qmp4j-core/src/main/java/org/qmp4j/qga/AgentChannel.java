@@ -80,7 +80,7 @@ final class AgentChannel implements MessageSession.Handler {
         }
     }
 
-    /** Resynchronises now, whether or not it is needed. */
+    /** Resynchronises now, whether or not it is needed (also the first sync after connecting). */
     void sync(Duration timeout) {
         lock(timeout, "guest-sync");
         try {
@@ -160,16 +160,6 @@ final class AgentChannel implements MessageSession.Handler {
             throw new QmpTimeoutException(QmpTimeoutException.Phase.SYNC, allowed,
                     name + ": the agent did not answer guest-sync (is it running in the guest?)");
         });
-    }
-
-    /** The first sync, right after connecting, within the connector's deadline. */
-    void firstSync(long deadline) {
-        wire.lock();
-        try {
-            resync(deadline);
-        } finally {
-            wire.unlock();
-        }
     }
 
     // ---- the engine's handler (reader thread): no ids, sync replies by their value, stale output dropped ----

@@ -22,7 +22,6 @@ import org.qmp4j.internal.session.Await;
 import org.qmp4j.internal.session.Checks;
 import org.qmp4j.internal.session.MessageSession;
 import org.qmp4j.internal.session.Requests;
-import org.qmp4j.internal.session.Threads;
 import org.qmp4j.internal.transport.SocketTransport;
 import org.qmp4j.internal.transport.Transport;
 
@@ -116,8 +115,7 @@ public final class GuestAgentClient implements AutoCloseable {
      *     connection's reader thread
      */
     public CompletableFuture<Void> whenClosed() {
-        CompletableFuture<Void> ended = session.ended();
-        return ended.isDone() ? ended.copy() : ended.whenCompleteAsync((v, e) -> { }, Threads.callbackExecutor());
+        return session.whenClosed();
     }
 
     /**
@@ -467,7 +465,7 @@ public final class GuestAgentClient implements AutoCloseable {
                 // While waiting for a booting guest, each attempt gets a short sync so the loop can retry.
                 Duration syncTime = o.waitForAgent().isZero() || o.connectTimeout().compareTo(Duration.ofSeconds(2)) <= 0
                         ? o.connectTimeout() : Duration.ofSeconds(2);
-                client.channel.firstSync(Await.deadline(syncTime));
+                client.channel.sync(syncTime);
                 return client;
             } catch (RuntimeException e) {
                 client.close();

@@ -41,6 +41,8 @@ import org.qmp4j.ops.Unplug;
 abstract class OperationsContract {
     private static final long MIB = 1 << 20;
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** A USB keyboard on an xHCI controller: it unplugs without the guest's help. A destination has the same. */
+    private static final String[] DEVICES = {"-device", "qemu-xhci,id=xhci", "-device", "usb-kbd,id=kbd0,bus=xhci.0"};
 
     private QemuProcess qemu;
     private QmpClient qmp;
@@ -49,9 +51,7 @@ abstract class OperationsContract {
 
     @BeforeEach
     void startQemu() {
-        // A USB keyboard on an xHCI controller unplugs without the guest's help.
-        qemu = generation().launcher().addArgs("-device", "qemu-xhci,id=xhci", "-device", "usb-kbd,id=kbd0,bus=xhci.0")
-                .start();
+        qemu = generation().launcher().addArgs(DEVICES).start();
         qmp = qemu.client();
     }
 
@@ -216,10 +216,7 @@ abstract class OperationsContract {
 
     @Test
     void aLiveMigrationBetweenTwoQemusIsFollowedOnBothSides() throws Exception {
-        Path dir = Files.createTempDirectory(generation().root().resolve("tmp"), "qmp4j-migrate-");
-        String uri = "unix:" + generation().seenByQemu(dir.resolve("migrate.sock"));
-        try (QemuProcess destination = generation().launcher().addArgs("-device", "qemu-xhci,id=xhci", "-device",
-                "usb-kbd,id=kbd0,bus=xhci.0", "-incoming", "defer").start()) {
+        withDestination((destination, uri) -> {
             List<MigrationProgress> seen = new CopyOnWriteArrayList<>();
             long t0 = System.nanoTime();
             Migration in = Migration.incoming(destination.client(), uri, WAIT, null);
@@ -232,20 +229,12 @@ abstract class OperationsContract {
             assertFalse(destination.client().execute("query-status").path("status").asText().equals("inmigrate"));
             System.out.println("OPERATIONS | " + generation() + " | migration over a unix socket | "
                     + (System.nanoTime() - t0) / 1_000_000 + " ms, " + (done.total() >> 20) + " MiB of RAM");
-        } finally {
-            try (var files = Files.list(dir)) {
-                files.forEach(f -> f.toFile().delete());
-            }
-            Files.deleteIfExists(dir);
-        }
+        });
     }
 
     @Test
     void cancellingAMigrationsFutureCancelsItInQemu() throws Exception {
-        Path dir = Files.createTempDirectory(generation().root().resolve("tmp"), "qmp4j-migrate-");
-        String uri = "unix:" + generation().seenByQemu(dir.resolve("migrate.sock"));
-        try (QemuProcess destination = generation().launcher().addArgs("-device", "qemu-xhci,id=xhci", "-device",
-                "usb-kbd,id=kbd0,bus=xhci.0", "-incoming", "defer").start()) {
+        withDestination((destination, uri) -> {
             Migration.incoming(destination.client(), uri, WAIT, null);
             qmp.execute("migrate-set-parameters", Map.of("max-bandwidth", 10_000)); // ~10 kB/s: minutes for 128 MiB
             Migration out = Migration.start(qmp, uri, WAIT, null);
@@ -262,12 +251,7 @@ abstract class OperationsContract {
             }
             assertEquals("cancelled", status, "migrate_cancel reached QEMU");
             assertFalse(qmp.execute("query-status").path("status").asText().equals("postmigrate"), "the VM stayed here");
-        } finally {
-            try (var files = Files.list(dir)) {
-                files.forEach(f -> f.toFile().delete());
-            }
-            Files.deleteIfExists(dir);
-        }
+        });
     }
 
     @Test
@@ -281,6 +265,23 @@ abstract class OperationsContract {
         MigrationFailedException failed = assertInstanceOf(MigrationFailedException.class, e.getCause());
         assertTrue(failed.error().toLowerCase(java.util.Locale.ROOT).contains("refused"), failed.getMessage());
         System.out.println("OPERATIONS | " + generation() + " | migration to a closed port | " + failed.getMessage());
+    }
+
+    /** What a migration test does, given a destination QEMU waiting with -incoming defer and the socket's URI. */
+    private interface MigrationTest {
+        void run(QemuProcess destination, String uri) throws Exception;
+    }
+
+    private void withDestination(MigrationTest test) throws Exception {
+        Path dir = Files.createTempDirectory(generation().root().resolve("tmp"), "qmp4j-migrate-");
+        try (QemuProcess destination = generation().launcher().addArgs(DEVICES).addArgs("-incoming", "defer").start()) {
+            test.run(destination, "unix:" + generation().seenByQemu(dir.resolve("migrate.sock")));
+        } finally {
+            try (var files = Files.list(dir)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(dir);
+        }
     }
 
     private boolean listed(String id) {

@@ -331,13 +331,15 @@ public final class MessageSession implements AutoCloseable {
     }
 
     /**
-     * The engine's own end-of-session future; callers hand out copies, never this one.
+     * The end of the session, for a client's {@code whenClosed()}: a new future each call, never the
+     * engine's own, whose dependent stages run on the callback executor rather than on whichever thread
+     * ended the session (maybe the reader).
      *
      * @return completes normally after {@link #close()}, exceptionally with the cause when the session
-     *     ended any other way; completed on whichever thread ended the session (maybe the reader)
+     *     ended any other way
      */
-    public CompletableFuture<Void> ended() {
-        return ended;
+    public CompletableFuture<Void> whenClosed() {
+        return ended.isDone() ? ended.copy() : ended.whenCompleteAsync((v, e) -> { }, Threads.callbackExecutor());
     }
 
     /**
