@@ -393,7 +393,10 @@ public final class GuestAgentClient implements AutoCloseable {
 
         /**
          * @param wait keep connecting and syncing until the agent answers or this much time has passed
-         *     (for a guest that is still booting; default: no waiting)
+         *     (for a guest that is still booting; default: no waiting). A refused connection is retried after a
+         *     pause doubling from 100 ms to 2 s; an agent that does not answer yet is asked again on the same
+         *     connection, each wait doubling from 250 ms to 4 s. Past the bound: a {@link QmpTimeoutException}
+         *     of phase {@code CONNECT} with the last reason.
          * @return this
          */
         public Builder waitForAgent(Duration wait) {
@@ -436,35 +439,77 @@ public final class GuestAgentClient implements AutoCloseable {
             }
             GuestAgentOptions o = new GuestAgentOptions(address, connectTimeout, commandTimeout, waitForAgent,
                     maxMessageSize, name, timeouts);
+            if (o.waitForAgent().isZero()) {
+                return connectOnce(o, o.connectTimeout());
+            }
+            return awaitAgent(o);
+        }
+
+        /**
+         * A booting guest: QEMU may not listen yet (connection refused: reconnect after a pause that doubles
+         * up to 2 s), and once it does, qemu-ga may not have opened its port yet (QEMU holds what we send).
+         * Then the sync is asked again on the same connection, each time waiting twice as long (from 250 ms
+         * to 4 s): the agent answers every queued sync once it starts, and the channel drops all but the last.
+         */
+        private static GuestAgentClient awaitAgent(GuestAgentOptions o) {
             long until = Await.deadline(o.waitForAgent());
+            long pauseMs = 100;
+            Duration ask = Duration.ofMillis(250);
+            GuestAgentClient client = null;
             while (true) {
+                RuntimeException last;
                 try {
-                    return connectOnce(o);
-                } catch (QmpConnectionException | QmpTimeoutException e) {
-                    long left = until - System.nanoTime();
-                    if (left <= 0) {
-                        if (!o.waitForAgent().isZero()) {
-                            throw new QmpTimeoutException(QmpTimeoutException.Phase.CONNECT, o.waitForAgent(),
-                                    "waiting for the guest agent at " + o.address() + " (last: " + e.getMessage() + ")");
-                        }
-                        throw e;
+                    if (client == null) {
+                        client = new GuestAgentClient(SocketTransport.open(o.address(), o.connectTimeout()), o);
                     }
-                    try {
-                        Thread.sleep(Math.min(500, left / 1_000_000 + 1));
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        throw new QmpException("interrupted while waiting for the guest agent", ie);
+                    client.channel.sync(shorter(ask, until));
+                    return client;
+                } catch (QmpTimeoutException e) {
+                    last = e;
+                    ask = ask.multipliedBy(2).compareTo(MAX_ASK) > 0 ? MAX_ASK : ask.multipliedBy(2);
+                } catch (QmpConnectionException e) {
+                    last = e;
+                    if (client != null) {
+                        client.close();
+                        client = null;
                     }
+                    pause(Math.min(pauseMs, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+                    pauseMs = Math.min(2 * pauseMs, 2000);
+                } catch (RuntimeException e) { // not an agent (a QMP greeting), or interrupted: no retry
+                    if (client != null) {
+                        client.close();
+                    }
+                    throw e;
+                }
+                if (System.nanoTime() - until >= 0) {
+                    if (client != null) {
+                        client.close();
+                    }
+                    throw new QmpTimeoutException(QmpTimeoutException.Phase.CONNECT, o.waitForAgent(),
+                            "waiting for the guest agent at " + o.address() + " (last: " + last.getMessage() + ")");
                 }
             }
         }
 
-        private static GuestAgentClient connectOnce(GuestAgentOptions o) {
+        private static final Duration MAX_ASK = Duration.ofSeconds(4);
+
+        private static Duration shorter(Duration ask, long until) {
+            long left = Math.max(1, until - System.nanoTime());
+            return left < ask.toNanos() ? Duration.ofNanos(left) : ask;
+        }
+
+        private static void pause(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new QmpException("interrupted while waiting for the guest agent", ie);
+            }
+        }
+
+        private static GuestAgentClient connectOnce(GuestAgentOptions o, Duration syncTime) {
             GuestAgentClient client = new GuestAgentClient(SocketTransport.open(o.address(), o.connectTimeout()), o);
             try {
-                // While waiting for a booting guest, each attempt gets a short sync so the loop can retry.
-                Duration syncTime = o.waitForAgent().isZero() || o.connectTimeout().compareTo(Duration.ofSeconds(2)) <= 0
-                        ? o.connectTimeout() : Duration.ofSeconds(2);
                 client.channel.sync(syncTime);
                 return client;
             } catch (RuntimeException e) {

@@ -216,6 +216,32 @@ class FakeGuestAgentTest {
             ga.ping();
         }
         assertTrue(attempts.get() >= 3);
+        assertEquals(1, agent.connectionCount(), "an agent that is not up yet is asked again on the same connection");
+    }
+
+    @Test
+    void waitForAgentReconnectsWhenTheChannelIsLostWhileWaiting() {
+        AtomicInteger attempts = new AtomicInteger();
+        agent.on("guest-sync-delimited", c -> switch (attempts.incrementAndGet()) {
+            case 1 -> Response.disconnectMidReply();
+            case 2 -> Response.stall();
+            default -> Response.bytes(delimited(c.arguments().path("id").asLong()));
+        });
+        try (GuestAgentClient ga = GuestAgentClient.builder().address(agent.address())
+                .connectTimeout(Duration.ofMillis(300)).waitForAgent(Duration.ofSeconds(20)).connect()) {
+            ga.ping();
+        }
+        assertEquals(2, agent.connectionCount());
+    }
+
+    @Test
+    void waitForAgentEndsAtItsBoundWithTheLastReason() {
+        agent.on("guest-sync-delimited", Response.stall());
+        QmpTimeoutException t = assertThrows(QmpTimeoutException.class, () -> GuestAgentClient.builder()
+                .address(agent.address()).waitForAgent(Duration.ofSeconds(1)).connect());
+        assertEquals(QmpTimeoutException.Phase.CONNECT, t.phase());
+        assertTrue(t.getMessage().contains("waiting for the guest agent") && t.getMessage().contains("guest-sync"),
+                t.getMessage());
     }
 
     @Test

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -31,16 +33,32 @@ final class TestGuest implements AutoCloseable {
 
     /** Boots the guest and waits until its agent answers. */
     static TestGuest boot() throws Exception {
+        return start("-t", "300");
+    }
+
+    /** Boots the guest and returns at once, its agent not up yet. */
+    static TestGuest bootWithoutWaiting() throws Exception {
+        return start("--no-wait");
+    }
+
+    /** @return a migration destination for this guest: the same machine on its disk, with -incoming defer */
+    TestGuest destination() throws Exception {
+        return start("--incoming", run.toString());
+    }
+
+    private static TestGuest start(String... args) throws Exception {
         String guest = System.getProperty("qmp4j.guestDir", "");
         if (guest.isBlank() || guest.startsWith("${")) {
             throw new AssertionError("QMP4J_GUEST_DIR is not set: run the tests with ./dev test, which builds the guest");
         }
         Path run = Files.createTempDirectory("qmp4j-vm-");
-        Process p = new ProcessBuilder(RUN_GUEST.toString(), "-g", guest, "-t", "300", run.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> cmd = new ArrayList<>(List.of(RUN_GUEST.toString(), "-g", guest));
+        cmd.addAll(List.of(args));
+        cmd.add(run.toString());
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(400, TimeUnit.SECONDS), "testenv/run-guest did not finish");
-        assertEquals(0, p.exitValue(), () -> "the guest did not boot: " + out);
+        assertEquals(0, p.exitValue(), () -> "the guest did not start: " + out);
         Map<String, String> vars = new HashMap<>();
         out.lines().filter(l -> l.contains("=")).forEach(l -> vars.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
         return new TestGuest(run, vars);
