@@ -31,6 +31,7 @@ class ReadmeExamplesTest {
             import org.qmp4j.*;
             import org.qmp4j.launch.QemuProcess;
             import org.qmp4j.ops.*;
+            import org.qmp4j.qga.GuestAgentClient;
             import org.qmp4j.testkit.FakeQmpServer;
             import org.qmp4j.testkit.Response;
             """;
