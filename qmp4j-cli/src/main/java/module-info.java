@@ -2,6 +2,7 @@
 @SuppressWarnings({"module", "requires-automatic"}) // org.qmp4j.fuse is built after this; JLine names itself in its manifest only
 module org.qmp4j.cli {
     requires org.qmp4j.core;
+    requires org.qmp4j.mux;
     requires org.apache.commons.cli;
     // Only qmp-shell needs the terminal; one-shot tools run without JLine on their path.
     requires static org.jline;

@@ -18,9 +18,9 @@ module org.qmp4j.core {
     exports org.qmp4j.schema;
     exports org.qmp4j.ops;
 
-    exports org.qmp4j.internal.framing to org.qmp4j.testkit, org.qmp4j.cli, org.qmp4j.fuse;
-    exports org.qmp4j.internal.session to org.qmp4j.testkit, org.qmp4j.cli;
-    exports org.qmp4j.internal.transport to org.qmp4j.testkit, org.qmp4j.cli, org.qmp4j.fdpass;
+    exports org.qmp4j.internal.framing to org.qmp4j.testkit, org.qmp4j.cli, org.qmp4j.fuse, org.qmp4j.mux;
+    exports org.qmp4j.internal.session to org.qmp4j.testkit, org.qmp4j.cli, org.qmp4j.mux;
+    exports org.qmp4j.internal.transport to org.qmp4j.testkit, org.qmp4j.cli, org.qmp4j.fdpass, org.qmp4j.mux;
 
     // File-descriptor passing is implemented by the optional org.qmp4j.fdpass module.
     uses org.qmp4j.internal.transport.FdPassingTransport.Provider;

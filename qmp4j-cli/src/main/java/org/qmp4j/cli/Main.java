@@ -18,6 +18,7 @@ import org.qmp4j.cli.shell.QmpShellTool;
 import org.qmp4j.cli.tools.CompletionTool;
 import org.qmp4j.cli.tools.QemuGaClientTool;
 import org.qmp4j.cli.tools.QmpEventsTool;
+import org.qmp4j.cli.tools.QmpMuxTool;
 import org.qmp4j.cli.tools.QmpTool;
 import org.qmp4j.cli.tools.QomGetTool;
 import org.qmp4j.cli.tools.QomListTool;
@@ -52,6 +53,12 @@ public final class Main {
             @Override
             Tool create() {
                 return new QmpEventsTool();
+            }
+        },
+        QMP_MUX("qmp-mux") {
+            @Override
+            Tool create() {
+                return new QmpMuxTool();
             }
         },
         QOM_GET("qom-get") {

@@ -91,6 +91,17 @@ public final class MessageSession implements AutoCloseable {
         }
 
         /**
+         * Reader thread. The peer closed its side for writing (or the whole connection). A server that
+         * still owes replies (qmp-mux, to a script that sent its commands and shut down its side) keeps
+         * the session open for writing and closes it itself; by default the session ends.
+         *
+         * @return true to stop reading but keep the session open
+         */
+        default boolean onEndOfInput() {
+            return false;
+        }
+
+        /**
          * Called once when the session ends, on whichever thread ended it.
          *
          * @param cause why: a {@link QmpConnectionException} for a lost or closed connection, or the
@@ -422,7 +433,9 @@ public final class MessageSession implements AutoCloseable {
                 buffer.clear();
                 int n = transport.read(buffer);
                 if (n < 0) {
-                    fail(new QmpConnectionException(name + ": connection closed by the peer"));
+                    if (!handler.onEndOfInput()) {
+                        fail(new QmpConnectionException(name + ": connection closed by the peer"));
+                    }
                     return;
                 }
                 try {

@@ -1,0 +1,489 @@
+package org.qmp4j.mux;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.qmp4j.Address;
+import org.qmp4j.EventSubscription;
+import org.qmp4j.QmpClient;
+import org.qmp4j.QmpCommandException;
+import org.qmp4j.QmpConnectionException;
+import org.qmp4j.QmpEvent;
+import org.qmp4j.QmpException;
+import org.qmp4j.QmpRequest;
+import org.qmp4j.internal.framing.JsonCodec;
+import org.qmp4j.internal.session.Checks;
+import org.qmp4j.internal.session.Threads;
+import org.qmp4j.internal.transport.SocketListener;
+import org.qmp4j.internal.transport.SocketTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Many QMP clients on one QEMU monitor. The mux holds one {@link QmpClient} to QEMU and listens for
+ * clients, each of which believes it talks to QEMU: it gets QEMU's greeting, negotiates on its own, may use
+ * any JSON value as an id (restored on the reply, so two clients with the same ids never see each other's
+ * replies), and gets every event. Commands of all clients are pipelined upstream.
+ *
+ * <pre>{@code
+ * try (QmpClient qemu = QmpClient.connect("/run/vm1/qmp.sock");
+ *      QmpMux mux = QmpMux.builder().upstream(qemu)
+ *              .listen(Address.parse("/run/vm1/qmp-mux.sock"))
+ *              .listenReadOnly(Address.parse("/run/vm1/qmp-ro.sock"))
+ *              .start()) {
+ *     mux.whenClosed().join();   // until QEMU goes away (or close())
+ * }
+ * }</pre>
+ *
+ * <p>Each client has a bounded queue of outgoing messages drained by its own writer: a client that stops
+ * reading is disconnected when its queue is full, and never slows the others or the upstream. A client on
+ * a {@linkplain Builder#listenReadOnly read-only} listener may run only what {@link ReadOnlyPolicy} allows.
+ * {@code quit} from any client ends QEMU for everyone; it is allowed (it is what the client asked) and logged.
+ * The upstream client is the caller's: the mux uses it (its own event subscription, its own commands
+ * among the caller's) and never closes it.
+ */
+public final class QmpMux implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QmpMux.class);
+
+    private final QmpClient upstream;
+    private final MuxOptions options;
+    private final ExchangeLog log;
+    private final byte[] greeting;
+    private final boolean oobOffered;
+    private final List<Door> doors = new ArrayList<>();
+    private final Set<MuxClient> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger clientNumbers = new AtomicInteger();
+    private final EventSubscription events;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private volatile boolean closing;
+
+    private QmpMux(Builder b) {
+        this.upstream = b.upstream;
+        this.options = new MuxOptions(b.clientQueue, b.clientQueueBytes, b.commandTimeout, b.writeTimeout,
+                b.maxMessageSize);
+        this.oobOffered = upstream.oobEnabled();
+        ObjectNode g = upstream.greeting().json();
+        // Offer only what the mux's own connection enabled: it is the one that carries every client's commands.
+        g.with("QMP").putArray("capabilities");
+        if (oobOffered) {
+            g.with("QMP").withArray("capabilities").add("oob");
+        }
+        this.greeting = MuxClient.frame(JsonCodec.encode(g));
+        try {
+            this.log = b.log == null ? null : new ExchangeLog(b.log);
+        } catch (IOException e) {
+            throw new QmpException("cannot open the log " + b.log + ": " + e.getMessage(), e);
+        }
+        if (log != null) {
+            log.greeting(g);
+        }
+        this.events = upstream.subscribe(e -> true);
+    }
+
+    private void start(Builder b) {
+        try {
+            for (Builder.Listen l : b.listens) {
+                doors.add(new Door(l.address(), l.readOnly()));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        Threads.newThread("qmp4j-mux-events", this::fanOut).start();
+        for (Door d : doors) {
+            Threads.newThread("qmp4j-mux-accept " + d.address, d::acceptLoop).start();
+        }
+        upstream.whenClosed().whenComplete((v, e) -> {
+            Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+            end(new QmpConnectionException("QEMU went away: " + (cause == null ? "its connection was closed"
+                    : cause.getMessage()), cause));
+        });
+        LOG.info("serving QEMU {} on {}", upstream.greeting().version(), describeDoors());
+    }
+
+    /** @return a new builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the addresses clients connect to, in the order they were given (with real ports for port 0) */
+    public List<Address> addresses() {
+        List<Address> out = new ArrayList<>();
+        for (Door d : doors) {
+            out.add(d.address);
+        }
+        return out;
+    }
+
+    /** @return the number of clients connected now */
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /**
+     * @return completes normally after {@link #close()}, exceptionally with a {@link QmpConnectionException}
+     *     when QEMU went away (every client has been disconnected by then)
+     */
+    public CompletableFuture<Void> whenClosed() {
+        return ended.copy();
+    }
+
+    /** Stops listening, removes the unix sockets it made and disconnects every client. Idempotent. */
+    @Override
+    public void close() {
+        end(null);
+    }
+
+    private void end(QmpException cause) {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        if (cause != null) {
+            LOG.warn("{}; disconnecting {} client(s)", cause.getMessage(), clients.size());
+        }
+        for (Door d : doors) {
+            d.close();
+        }
+        for (MuxClient c : List.copyOf(clients)) {
+            c.close();
+        }
+        events.close();
+        if (log != null) {
+            log.close();
+        }
+        if (cause == null) {
+            ended.complete(null);
+        } else {
+            ended.completeExceptionally(cause);
+        }
+    }
+
+    boolean oobOffered() {
+        return oobOffered;
+    }
+
+    private void admit(SocketTransport transport, Door door) {
+        String name = "client " + clientNumbers.incrementAndGet() + " (" + door.address
+                + (door.readOnly ? ", read-only)" : ")");
+        MuxClient c = new MuxClient(this, name, transport, door.readOnly, options);
+        clients.add(c);
+        if (closing) {
+            clients.remove(c);
+            transport.close();
+            return;
+        }
+        LOG.info("{} connected", name);
+        c.start(greeting);
+    }
+
+    void left(MuxClient client, QmpException cause) {
+        if (clients.remove(client) && !closing) {
+            LOG.info("{} left: {}", client.name, cause.getMessage().replace(client.name + ": ", ""));
+        }
+    }
+
+    /** A negotiated client's well-formed request, sent upstream; the reply goes back with the client's id. */
+    void forward(MuxClient client, ObjectNode request, String command, ObjectNode args, boolean oob) {
+        JsonNode id = request.get("id");
+        if (command.equals("quit")) {
+            LOG.warn("{} sent quit: QEMU ends for every client", client.name);
+        }
+        long t0 = System.nanoTime();
+        MuxClient.Slot slot = oob ? null : client.reserve();
+        client.forwarded();
+        CompletableFuture<JsonNode> reply;
+        try {
+            Map<String, JsonNode> map = new LinkedHashMap<>();
+            if (args != null) {
+                args.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue()));
+            }
+            QmpRequest r = QmpRequest.of(command, map).timeout(options.commandTimeout());
+            reply = upstream.executeAsync(oob ? r.oob() : r);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((ret, err) -> {
+            ObjectNode body = JsonCodec.object();
+            if (err == null) {
+                body.set("return", ret);
+            } else {
+                Throwable c = unwrap(err);
+                if (c instanceof QmpCommandException q) {
+                    body.putObject("error").put("class", q.errorClass()).put("desc", q.description());
+                } else if (c instanceof QmpConnectionException && closingOrLost()) {
+                    return; // QEMU went away: every client is being disconnected
+                } else {
+                    body.putObject("error").put("class", "GenericError").put("desc", "qmp-mux: " + c.getMessage());
+                }
+            }
+            client.forwardedReply(slot, id, body);
+            if (log != null) {
+                log.exchange(client.name, request, body, System.nanoTime() - t0);
+            }
+        });
+    }
+
+    private boolean closingOrLost() {
+        return closing || !upstream.isOpen();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** One thread: each event encoded once, queued to every negotiated client (never blocking), logged. */
+    private void fanOut() {
+        try {
+            while (!closing) {
+                QmpEvent e = events.poll(Duration.ofSeconds(1));
+                if (e == null) {
+                    continue;
+                }
+                ObjectNode json = eventJson(e);
+                byte[] bytes = MuxClient.frame(JsonCodec.encode(json));
+                for (MuxClient c : clients) {
+                    if (c.negotiated()) {
+                        c.send(bytes);
+                    }
+                }
+                if (log != null) {
+                    log.event(json);
+                }
+            }
+        } catch (QmpException ended) {
+            // the upstream connection ended or the mux closed the subscription: whenClosed handles it
+        }
+    }
+
+    /** @return the event as QEMU sent it ({@code data} left out when it had none) */
+    static ObjectNode eventJson(QmpEvent e) {
+        ObjectNode o = JsonCodec.object();
+        if (e.timestamp() == null) {
+            o.putObject("timestamp").put("seconds", -1).put("microseconds", -1);
+        } else {
+            o.putObject("timestamp").put("seconds", e.timestamp().getEpochSecond())
+                    .put("microseconds", e.timestamp().getNano() / 1000);
+        }
+        o.put("event", e.name());
+        if (!e.data().isEmpty()) {
+            o.set("data", e.data());
+        }
+        return o;
+    }
+
+    private String describeDoors() {
+        List<String> out = new ArrayList<>();
+        for (Door d : doors) {
+            out.add(d.address + (d.readOnly ? " (read-only)" : ""));
+        }
+        return String.join(", ", out);
+    }
+
+    /** One listening socket and its accepting thread. */
+    private final class Door {
+        final Address address;
+        final boolean readOnly;
+        private final SocketListener listener;
+
+        Door(Address requested, boolean readOnly) {
+            this.readOnly = readOnly;
+            try {
+                if (requested instanceof Address.Unix unix) {
+                    this.listener = bindPrivate(unix.path());
+                    this.address = requested;
+                } else {
+                    this.listener = SocketListener.bind(requested);
+                    this.address = listener.address();
+                }
+            } catch (IOException e) {
+                throw new QmpConnectionException("cannot listen on " + requested + ": " + e.getMessage(), e);
+            }
+        }
+
+        void acceptLoop() {
+            while (!closing) {
+                SocketTransport t;
+                try {
+                    t = listener.accept(Duration.ofSeconds(1));
+                } catch (SocketTimeoutException idle) {
+                    continue;
+                } catch (IOException e) {
+                    if (!closing) {
+                        LOG.error("{}: cannot accept clients any more: {}", address, e.getMessage());
+                    }
+                    return;
+                }
+                admit(t, this);
+            }
+        }
+
+        void close() {
+            listener.close();
+            if (address instanceof Address.Unix unix) {
+                try {
+                    Files.deleteIfExists(unix.path());
+                } catch (IOException e) {
+                    LOG.warn("cannot remove {}: {}", unix.path(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Binds a unix socket that only this user can connect to: made under a temporary name, given mode
+     * 0600, then renamed into place, so there is no moment when others could connect. A socket file
+     * nobody listens on any more (a mux that was killed) is replaced; one in use is not.
+     */
+    private static SocketListener bindPrivate(Path path) throws IOException {
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (SocketTransport probe = SocketTransport.open(new Address.Unix(path), Duration.ofSeconds(1))) {
+                throw new IOException("something is listening there already");
+            } catch (QmpException stale) {
+                if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+                    throw new IOException("it exists and is not a socket");
+                }
+                Files.delete(path);
+            }
+        }
+        Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Files.deleteIfExists(tmp);
+        SocketListener l = SocketListener.bind(new Address.Unix(tmp));
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
+            return l;
+        } catch (IOException | RuntimeException e) {
+            l.close();
+            throw e;
+        }
+    }
+
+    /** Configures and starts a {@link QmpMux}. */
+    public static final class Builder {
+        private record Listen(Address address, boolean readOnly) {
+        }
+
+        private QmpClient upstream;
+        private final List<Listen> listens = new ArrayList<>();
+        private Path log;
+        private int clientQueue = 4096;
+        private long clientQueueBytes = 64L << 20;
+        private Duration commandTimeout = Duration.ofMinutes(10);
+        private Duration writeTimeout = Duration.ofSeconds(30);
+        private int maxMessageSize = 16 << 20;
+
+        private Builder() {
+        }
+
+        /**
+         * @param qemu the connection to QEMU (negotiated); the mux uses it and leaves closing it to the caller
+         * @return this
+         */
+        public Builder upstream(QmpClient qemu) {
+            this.upstream = Objects.requireNonNull(qemu, "qemu");
+            return this;
+        }
+
+        /**
+         * @param address where clients connect: a unix socket (made with mode 0600, removed on close) or a TCP
+         *     port (0 picks a free one); repeatable
+         * @return this
+         */
+        public Builder listen(Address address) {
+            listens.add(new Listen(Objects.requireNonNull(address, "address"), false));
+            return this;
+        }
+
+        /**
+         * @param address as {@link #listen}, for clients that may only run what {@link ReadOnlyPolicy} allows
+         * @return this
+         */
+        public Builder listenReadOnly(Address address) {
+            listens.add(new Listen(Objects.requireNonNull(address, "address"), true));
+            return this;
+        }
+
+        /**
+         * @param file where to append one JSON line per exchange and per event (secrets redacted)
+         * @return this
+         */
+        public Builder log(Path file) {
+            this.log = file;
+            return this;
+        }
+
+        /**
+         * @param messages messages that may wait for one client before it is disconnected (default 4096)
+         * @return this
+         */
+        public Builder clientQueue(int messages) {
+            if (messages < 1) {
+                throw new IllegalArgumentException("clientQueue must be at least 1: " + messages);
+            }
+            this.clientQueue = messages;
+            return this;
+        }
+
+        /**
+         * @param timeout how long a client's command may wait for QEMU's reply (default 10 minutes); past it
+         *     the client gets an error and QEMU's late reply is dropped
+         * @return this
+         */
+        public Builder commandTimeout(Duration timeout) {
+            this.commandTimeout = Checks.positive(timeout, "commandTimeout");
+            return this;
+        }
+
+        /**
+         * @param timeout how long one write to a client may block before it is disconnected (default 30 s)
+         * @return this
+         */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = Checks.positive(timeout, "writeTimeout");
+            return this;
+        }
+
+        /**
+         * Binds every listener and starts serving.
+         *
+         * @return the running mux
+         * @throws IllegalStateException without an upstream or a listener
+         * @throws QmpConnectionException when an address cannot be listened on
+         */
+        public QmpMux start() {
+            if (upstream == null) {
+                throw new IllegalStateException("no upstream: call upstream(qmpClient) first");
+            }
+            if (listens.isEmpty()) {
+                throw new IllegalStateException("nothing to listen on: call listen(address) first");
+            }
+            QmpMux mux = new QmpMux(this);
+            mux.start(this);
+            return mux;
+        }
+    }
+}
