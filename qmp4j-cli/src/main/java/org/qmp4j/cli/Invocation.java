@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
+import org.qmp4j.Address;
 import org.qmp4j.QmpClient;
 import org.qmp4j.launch.QemuProcess;
 
@@ -110,12 +111,14 @@ public final class Invocation implements AutoCloseable {
             if (TLS_OPTIONS.stream().anyMatch(line::hasOption)) {
                 throw new UsageException("--launch uses a unix socket: the --tls-* options do not apply");
             }
-            qemu = QemuProcess.builder().client(b.name("qemu")).start();
+            qemu = QemuProcess.builder().client(b.name("qemu").fdPassing(tool.relaysFileDescriptors())).start();
             client = qemu.client();
         } else {
             String address = address();
             tls(b);
-            b.fdPassing(line.hasOption("pass-fd")); // qmp --pass-fd: a unix socket that can carry descriptors
+            // qmp --pass-fd, and qmp-mux for its clients: a unix socket that can carry descriptors
+            b.fdPassing(line.hasOption("pass-fd")
+                    || (tool.relaysFileDescriptors() && Address.parse(address) instanceof Address.Unix));
             client = b.address(address).name(address).connect();
         }
         StartupTrace.mark("connected");

@@ -28,6 +28,14 @@ public abstract class Tool {
         return true;
     }
 
+    /**
+     * @return true if the tool passes on file descriptors its own clients send (qmp-mux), so its connection
+     *     to a unix socket must be able to carry them
+     */
+    public boolean relaysFileDescriptors() {
+        return false;
+    }
+
     /** @return the default {@code --timeout} */
     public Duration defaultTimeout() {
         return Duration.ofSeconds(10);

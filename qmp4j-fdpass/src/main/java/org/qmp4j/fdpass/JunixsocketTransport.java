@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.qmp4j.internal.transport.FdPassingTransport;
@@ -16,8 +20,11 @@ import org.qmp4j.internal.transport.SocketTransport;
  * the core's {@link SocketTransport}).
  */
 public final class JunixsocketTransport implements FdPassingTransport {
+    // Room for the descriptors of one read: QEMU's monitor takes one at a time, 64 is plenty.
+    private static final int ANCILLARY_BUFFER = 64 * 4 + 64;
     private final AFUNIXSocketChannel channel;
     private final SocketTransport plain;
+    private final List<FileDescriptor> received = new ArrayList<>(); // the reader thread's, and takeReceived...'s
 
     private JunixsocketTransport(AFUNIXSocketChannel channel, String name) {
         this.channel = channel;
@@ -40,7 +47,23 @@ public final class JunixsocketTransport implements FdPassingTransport {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        return plain.read(dst);
+        int n = plain.read(dst);
+        FileDescriptor[] fds = channel.getReceivedFileDescriptors();
+        if (fds != null && fds.length > 0) {
+            synchronized (received) {
+                received.addAll(Arrays.asList(fds));
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public FileDescriptor[] takeReceivedFileDescriptors() {
+        synchronized (received) {
+            FileDescriptor[] out = received.toArray(new FileDescriptor[0]);
+            received.clear();
+            return out;
+        }
     }
 
     @Override
@@ -69,6 +92,52 @@ public final class JunixsocketTransport implements FdPassingTransport {
     @Override
     public void close() {
         plain.close();
+        for (FileDescriptor fd : takeReceivedFileDescriptors()) { // nobody took them: ours to close
+            closeQuietly(fd);
+        }
+    }
+
+    /** @param fd a received descriptor to close */
+    private static void closeQuietly(FileDescriptor fd) {
+        try {
+            new java.io.FileInputStream(fd).close(); // the JDK's only public way to close a bare descriptor
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    /** Accepts connections that can receive descriptors. */
+    private static final class UnixListener implements FdPassingTransport.Listener {
+        private final AFUNIXServerSocketChannel server;
+        private final Path path;
+
+        UnixListener(Path path) throws IOException {
+            this.path = path;
+            this.server = AFUNIXServerSocketChannel.open();
+            try {
+                server.socket().setDeleteOnClose(false); // the caller renames the socket into place and removes it
+                server.bind(AFUNIXSocketAddress.of(path), 16);
+            } catch (IOException e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public FdPassingTransport accept() throws IOException {
+            AFUNIXSocketChannel ch = server.accept();
+            ch.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER);
+            return new JunixsocketTransport(ch, "client of unix:" + path);
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (IOException ignored) {
+                // closing a listener: nothing to do about it
+            }
+        }
     }
 
     /** Found by {@link java.util.ServiceLoader} when qmp4j-fdpass is on the class path. */
@@ -76,6 +145,11 @@ public final class JunixsocketTransport implements FdPassingTransport {
         @Override
         public FdPassingTransport connect(Path path, Duration timeout) throws IOException {
             return JunixsocketTransport.connect(path, timeout);
+        }
+
+        @Override
+        public FdPassingTransport.Listener listen(Path path) throws IOException {
+            return new UnixListener(path);
         }
     }
 }

@@ -2,6 +2,12 @@ package org.qmp4j.mux;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,6 +16,7 @@ import org.qmp4j.QmpException;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.session.MessageSession;
 import org.qmp4j.internal.session.Threads;
+import org.qmp4j.internal.transport.FdPassingTransport;
 import org.qmp4j.internal.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +29,10 @@ import org.slf4j.LoggerFactory;
 final class MuxClient implements MessageSession.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(MuxClient.class);
     private static final byte[] END = new byte[0];
+    // A flood of events leaves in few writes: one system call for whatever waits, up to these bounds.
+    private static final int WRITE_BATCH_MESSAGES = 256;
+    private static final int WRITE_BATCH_BYTES = 64 * 1024;
+    private static final FileDescriptor[] NO_FDS = {};
     private static final byte[] CHECK_DONE = new byte[0]; // the writer closes a half-closed client once it owes nothing
     private static final byte[] CRLF = {'\r', '\n'};
 
@@ -29,6 +40,7 @@ final class MuxClient implements MessageSession.Handler {
     final boolean readOnly;
     private final QmpMux mux;
     private final MessageSession session;
+    private final Transport transport;
     private final BlockingQueue<byte[]> out;
     private final AtomicLong queuedBytes = new AtomicLong();
     private final long maxQueuedBytes;
@@ -55,6 +67,7 @@ final class MuxClient implements MessageSession.Handler {
         this.out = new ArrayBlockingQueue<>(options.clientQueue());
         this.maxQueuedBytes = options.clientQueueBytes();
         // Tolerant: a malformed request gets an error reply and the client goes on, as with QEMU.
+        this.transport = transport;
         this.session = new MessageSession(name, transport, options.maxMessageSize(), options.writeTimeout(), "mux-", true);
     }
 
@@ -78,11 +91,20 @@ final class MuxClient implements MessageSession.Handler {
     @Override
     public void onMessage(ObjectNode request) {
         inGarbage = false;
+        // Descriptors (SCM_RIGHTS) came with the bytes of this read: they belong to this command.
+        FileDescriptor[] fds = transport instanceof FdPassingTransport f ? f.takeReceivedFileDescriptors() : NO_FDS;
+        if (!handle(request, fds)) {
+            closeAll(fds);
+        }
+    }
+
+    /** @return true when the command went upstream with the descriptors (they are closed after its reply) */
+    private boolean handle(ObjectNode request, FileDescriptor[] fds) {
         JsonNode id = request.get("id");
         String bad = InputRules.check(request, oob);
         if (bad != null) {
             error(id, "GenericError", bad);
-            return;
+            return false;
         }
         boolean isOob = request.has("exec-oob");
         String command = request.get(isOob ? "exec-oob" : "execute").textValue();
@@ -90,30 +112,31 @@ final class MuxClient implements MessageSession.Handler {
         if (!negotiated) {
             if (!command.equals("qmp_capabilities")) {
                 error(id, "CommandNotFound", "Expecting capabilities negotiation with 'qmp_capabilities'");
-                return;
+                return false;
             }
             String refused = InputRules.checkNegotiation(args, mux.oobOffered());
             if (refused != null) {
                 error(id, "GenericError", refused);
-                return;
+                return false;
             }
             oob = InputRules.enablesOob(args);
             negotiated = true;
             ObjectNode ok = JsonCodec.object();
             ok.putObject("return");
             reply(id, ok);
-            return;
+            return false;
         }
         if (command.equals("qmp_capabilities")) {
             error(id, "CommandNotFound", "Capabilities negotiation is already complete, command ignored");
-            return;
+            return false;
         }
         if (readOnly && !ReadOnlyPolicy.allows(command)) {
             LOG.info("{}: refused {} (read-only)", name, command);
             error(id, "GenericError", ReadOnlyPolicy.refusal(command));
-            return;
+            return false;
         }
-        mux.forward(this, request, command, args == null ? null : (ObjectNode) args, isOob);
+        mux.forward(this, request, command, args == null ? null : (ObjectNode) args, isOob, fds);
+        return true;
     }
 
     @Override
@@ -226,6 +249,17 @@ final class MuxClient implements MessageSession.Handler {
         }
     }
 
+    /** Closes this process's copies of descriptors a client passed (QEMU, if they went there, has its own). */
+    static void closeAll(FileDescriptor[] fds) {
+        for (FileDescriptor fd : fds) {
+            try {
+                new FileInputStream(fd).close(); // the JDK's only public way to close a bare descriptor
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+    }
+
     /** @return the message followed by CR LF, as QEMU ends each one */
     static byte[] frame(byte[] json) {
         byte[] b = new byte[json.length + 2];
@@ -235,15 +269,30 @@ final class MuxClient implements MessageSession.Handler {
     }
 
     private void writeLoop() {
+        List<byte[]> batch = new ArrayList<>();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(WRITE_BATCH_BYTES);
         try {
             while (true) {
-                byte[] b = out.take();
-                if (b == END) {
-                    return;
+                batch.add(out.take());
+                out.drainTo(batch, WRITE_BATCH_MESSAGES); // what else is waiting goes in the same write
+                buffer.reset();
+                boolean end = false;
+                for (byte[] b : batch) {
+                    if (b == END) {
+                        end = true;
+                        break;
+                    }
+                    if (b != CHECK_DONE) {
+                        queuedBytes.addAndGet(-b.length);
+                        buffer.writeBytes(b);
+                    }
                 }
-                if (b != CHECK_DONE) {
-                    queuedBytes.addAndGet(-b.length);
-                    session.writeRaw(b);
+                batch.clear();
+                if (buffer.size() > 0) {
+                    session.writeRaw(buffer.toByteArray());
+                }
+                if (end) {
+                    return;
                 }
                 if (inputEnded && inFlight.get() == 0 && out.isEmpty()) {
                     session.fail(new QmpConnectionException(name + ": connection closed by the peer"));

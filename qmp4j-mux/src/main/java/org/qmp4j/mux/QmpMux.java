@@ -2,11 +2,13 @@ package org.qmp4j.mux;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +33,10 @@ import org.qmp4j.QmpRequest;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.session.Checks;
 import org.qmp4j.internal.session.Threads;
+import org.qmp4j.internal.transport.FdPassingTransport;
 import org.qmp4j.internal.transport.SocketListener;
 import org.qmp4j.internal.transport.SocketTransport;
+import org.qmp4j.internal.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,6 +120,7 @@ public final class QmpMux implements AutoCloseable {
                     : cause.getMessage()), cause));
         });
         LOG.info("serving QEMU {} on {}", upstream.greeting().version(), describeDoors());
+        LOG.debug("clients {} pass file descriptors", doors.stream().anyMatch(d -> d.fdListener != null) ? "can" : "cannot");
     }
 
     /** @return a new builder */
@@ -127,7 +132,7 @@ public final class QmpMux implements AutoCloseable {
     public List<Address> addresses() {
         List<Address> out = new ArrayList<>();
         for (Door d : doors) {
-            out.add(d.address);
+            out.add(d.bound());
         }
         return out;
     }
@@ -182,8 +187,8 @@ public final class QmpMux implements AutoCloseable {
         return oobOffered;
     }
 
-    private void admit(SocketTransport transport, Door door) {
-        String name = "client " + clientNumbers.incrementAndGet() + " (" + door.address
+    private void admit(Transport transport, Door door) {
+        String name = "client " + clientNumbers.incrementAndGet() + " (" + door.bound()
                 + (door.readOnly ? ", read-only)" : ")");
         MuxClient c = new MuxClient(this, name, transport, door.readOnly, options);
         clients.add(c);
@@ -203,7 +208,8 @@ public final class QmpMux implements AutoCloseable {
     }
 
     /** A negotiated client's well-formed request, sent upstream; the reply goes back with the client's id. */
-    void forward(MuxClient client, ObjectNode request, String command, ObjectNode args, boolean oob) {
+    void forward(MuxClient client, ObjectNode request, String command, ObjectNode args, boolean oob,
+            FileDescriptor[] fds) {
         JsonNode id = request.get("id");
         if (command.equals("quit")) {
             LOG.warn("{} sent quit: QEMU ends for every client", client.name);
@@ -218,11 +224,15 @@ public final class QmpMux implements AutoCloseable {
                 args.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue()));
             }
             QmpRequest r = QmpRequest.of(command, map).timeout(options.commandTimeout());
+            if (fds.length > 0) {
+                r = r.fds(fds);
+            }
             reply = upstream.executeAsync(oob ? r.oob() : r);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
         reply.whenComplete((ret, err) -> {
+            MuxClient.closeAll(fds);
             ObjectNode body = JsonCodec.object();
             if (err == null) {
                 body.set("return", ret);
@@ -236,10 +246,13 @@ public final class QmpMux implements AutoCloseable {
                     body.putObject("error").put("class", "GenericError").put("desc", "qmp-mux: " + c.getMessage());
                 }
             }
-            client.forwardedReply(slot, id, body);
-            if (log != null) {
+            if (id != null) {
+                body.set("id", id);
+            }
+            if (log != null) { // first: once a client has the reply, the log has it too
                 log.exchange(client.name, request, body, System.nanoTime() - t0);
             }
+            client.forwardedReply(slot, null, body);
         });
     }
 
@@ -256,21 +269,28 @@ public final class QmpMux implements AutoCloseable {
 
     /** One thread: each event encoded once, queued to every negotiated client (never blocking), logged. */
     private void fanOut() {
+        long dropped = 0;
         try {
             while (!closing) {
                 QmpEvent e = events.poll(Duration.ofSeconds(1));
+                long lost = events.dropped();
+                if (lost > dropped) {
+                    LOG.warn("{} events from QEMU were dropped before they could be fanned out (the upstream "
+                            + "client's event queue of {} was full)", lost - dropped, events.capacity());
+                    dropped = lost;
+                }
                 if (e == null) {
                     continue;
                 }
                 ObjectNode json = eventJson(e);
+                if (log != null) { // first: once a client has the event, the log has it too
+                    log.event(json);
+                }
                 byte[] bytes = MuxClient.frame(JsonCodec.encode(json));
                 for (MuxClient c : clients) {
                     if (c.negotiated()) {
                         c.send(bytes);
                     }
-                }
-                if (log != null) {
-                    log.event(json);
                 }
             }
         } catch (QmpException ended) {
@@ -297,7 +317,7 @@ public final class QmpMux implements AutoCloseable {
     private String describeDoors() {
         List<String> out = new ArrayList<>();
         for (Door d : doors) {
-            out.add(d.address + (d.readOnly ? " (read-only)" : ""));
+            out.add(d.bound() + (d.readOnly ? " (read-only)" : ""));
         }
         return String.join(", ", out);
     }
@@ -306,28 +326,50 @@ public final class QmpMux implements AutoCloseable {
     private final class Door {
         final Address address;
         final boolean readOnly;
-        private final SocketListener listener;
+        private final SocketListener listener;            // TCP, or unix without qmp4j-fdpass
+        private final FdPassingTransport.Listener fdListener; // unix with qmp4j-fdpass: clients can pass descriptors
 
         Door(Address requested, boolean readOnly) {
             this.readOnly = readOnly;
+            this.address = requested;
             try {
                 if (requested instanceof Address.Unix unix) {
-                    this.listener = bindPrivate(unix.path());
-                    this.address = requested;
+                    prepare(unix.path());
+                    FdPassingTransport.Listener fds = FdPassingTransport.listen(unix.path());
+                    this.fdListener = fds;
+                    this.listener = fds == null ? SocketListener.bind(unix) : null;
+                    try {
+                        // Until this chmod the socket has what the umask allows (with 022, nobody else may
+                        // connect: that needs write permission). Binding under another name and renaming it
+                        // into place would leave no window, but junixsocket's listener takes a renamed socket
+                        // file for a removed one and stops accepting.
+                        Files.setPosixFilePermissions(unix.path(), PosixFilePermissions.fromString("rw-------"));
+                    } catch (IOException | RuntimeException e) {
+                        close();
+                        throw e;
+                    }
                 } else {
+                    this.fdListener = null;
                     this.listener = SocketListener.bind(requested);
-                    this.address = listener.address();
                 }
             } catch (IOException e) {
                 throw new QmpConnectionException("cannot listen on " + requested + ": " + e.getMessage(), e);
             }
         }
 
+        Address bound() {
+            return listener != null && !(address instanceof Address.Unix) ? listener.address() : address;
+        }
+
         void acceptLoop() {
             while (!closing) {
-                SocketTransport t;
+                Transport t;
                 try {
-                    t = listener.accept(Duration.ofSeconds(1));
+                    if (fdListener != null) {
+                        t = fdListener.accept(); // close() ends it
+                    } else {
+                        t = listener.accept(Duration.ofSeconds(1));
+                    }
                 } catch (SocketTimeoutException idle) {
                     continue;
                 } catch (IOException e) {
@@ -340,8 +382,16 @@ public final class QmpMux implements AutoCloseable {
             }
         }
 
+        private void closeListener() {
+            if (fdListener != null) {
+                fdListener.close();
+            } else {
+                listener.close();
+            }
+        }
+
         void close() {
-            listener.close();
+            closeListener();
             if (address instanceof Address.Unix unix) {
                 try {
                     Files.deleteIfExists(unix.path());
@@ -353,32 +403,19 @@ public final class QmpMux implements AutoCloseable {
     }
 
     /**
-     * Binds a unix socket that only this user can connect to: made under a temporary name, given mode
-     * 0600, then renamed into place, so there is no moment when others could connect. A socket file
-     * nobody listens on any more (a mux that was killed) is replaced; one in use is not.
+     * Checks where a unix socket goes: a socket file nobody listens on any more (a mux that was killed) is
+     * removed; one in use, or another kind of file, is left alone.
      */
-    private static SocketListener bindPrivate(Path path) throws IOException {
-        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    private static void prepare(Path path) throws IOException {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             try (SocketTransport probe = SocketTransport.open(new Address.Unix(path), Duration.ofSeconds(1))) {
                 throw new IOException("something is listening there already");
             } catch (QmpException stale) {
-                if (!Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+                if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
                     throw new IOException("it exists and is not a socket");
                 }
                 Files.delete(path);
             }
-        }
-        Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        Files.deleteIfExists(tmp);
-        SocketListener l = SocketListener.bind(new Address.Unix(tmp));
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
-            return l;
-        } catch (IOException | RuntimeException e) {
-            l.close();
-            throw e;
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -54,7 +55,7 @@ abstract class MuxContract {
         muxSocket = dir.resolve("mux.sock");
         readOnlySocket = dir.resolve("ro.sock");
         log = dir.resolve("mux.log");
-        qemu = generation().launcher()
+        qemu = generation().launcher().client(QmpClient.builder().fdPassing(true)) // so clients can pass descriptors
                 .addArgs("-qmp", "unix:" + generation().seenByQemu(direct) + ",server=on,wait=off").start();
         qemu.client().execute("cont"); // launched paused; running before the mux, so no client sees that RESUME
         mux = QmpMux.builder().upstream(qemu.client()).listen(new Address.Unix(muxSocket))
@@ -263,6 +264,32 @@ abstract class MuxContract {
         }
         assertTrue(sawSecret);
         assertEquals(Set.of("greeting", "event", "exchange"), kinds);
+    }
+
+    @Test
+    void aDescriptorPassedWithAddFdReachesQemuThroughTheMux() throws Exception {
+        Path file = Files.createTempFile("qmp4j-mux-fd-", ".img");
+        try (RandomAccessFile disk = new RandomAccessFile(file.toFile(), "rw");
+                QmpClient c = QmpClient.builder().address(muxSocket.toString()).fdPassing(true).connect()) {
+            disk.setLength(1 << 20);
+            JsonNode added = c.execute("add-fd", Map.of("fdset-id", 9), disk.getFD());
+            assertEquals(9, added.path("fdset-id").asInt(), added.toString());
+            // QEMU writes through the descriptor it got (a chrooted QEMU cannot even see the file's path).
+            c.execute("blockdev-add", Map.of("driver", "file", "node-name", "fd0", "filename", "/dev/fdset/9"));
+            c.execute("human-monitor-command", Map.of("command-line", "qemu-io fd0 \"write -P 0xcd 0 4096\""));
+            byte[] written = new byte[4096];
+            disk.seek(0); // QEMU shares this open file, and its offset: it looked for the end
+            disk.readFully(written);
+            for (byte b : written) {
+                assertEquals((byte) 0xcd, b);
+            }
+            try (RandomAccessFile other = new RandomAccessFile(file.toFile(), "r")) {
+                c.execute("getfd", Map.of("fdname", "spare"), other.getFD());
+                c.execute("closefd", Map.of("fdname", "spare"));
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test

@@ -36,6 +36,11 @@ final class RawQmp implements AutoCloseable {
         in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
     }
 
+    /** @return the next line as it came, or null at the end of the stream (for counting a flood cheaply) */
+    String readLine() throws IOException {
+        return in.readLine();
+    }
+
     /** @return the next message, or null at the end of the stream */
     JsonNode read() throws IOException {
         String line;

@@ -2,6 +2,8 @@ package org.qmp4j.cli.tools;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.cli.Options;
 import org.qmp4j.Address;
 import org.qmp4j.QmpClient;
@@ -43,6 +45,11 @@ public final class QmpMuxTool extends Tool {
     }
 
     @Override
+    public boolean relaysFileDescriptors() {
+        return true;
+    }
+
+    @Override
     public void addOptions(Options options) {
         options.addOption(option("L", "listen", "ADDR", "serve clients here (repeatable)"));
         options.addOption(option("R", "read-only", "ADDR", "serve read-only clients here (repeatable)"));
@@ -81,10 +88,24 @@ public final class QmpMuxTool extends Tool {
             b.clientQueue((int) Math.min(n, Integer.MAX_VALUE));
         }
         QmpClient qemu = in.client();
-        QmpMux mux = b.upstream(qemu).start();
-        // SIGINT/SIGTERM: stop listening and remove the sockets before the JVM goes.
-        Thread hook = new Thread(mux::close, "qmp-mux-shutdown");
+        // SIGINT/SIGTERM: stop listening and remove the sockets before the JVM goes. Registered before the
+        // sockets exist, so a signal that comes while they are being made still removes them.
+        AtomicReference<QmpMux> running = new AtomicReference<>();
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
+            QmpMux m = running.get();
+            if (m != null) {
+                m.close();
+            }
+        }, "qmp-mux-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        QmpMux mux = b.upstream(qemu).start();
+        running.set(mux);
+        if (stopping.get()) { // the signal came while the sockets were being made
+            mux.close();
+            return ExitCode.OK;
+        }
         in.err().println("qmp-mux: serving QEMU " + qemu.greeting().version() + " on "
                 + String.join(", ", mux.addresses().stream().map(Object::toString).toList()));
         in.err().flush();

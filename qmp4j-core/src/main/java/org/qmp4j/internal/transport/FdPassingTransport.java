@@ -29,6 +29,30 @@ public interface FdPassingTransport extends Transport {
         return true;
     }
 
+    /**
+     * The descriptors the peer attached to what was read since the last call (a server's side: qmp-mux
+     * takes them with the command they came with). The caller owns them and must close them.
+     *
+     * @return the descriptors, oldest first; empty when none came
+     */
+    default FileDescriptor[] takeReceivedFileDescriptors() {
+        return new FileDescriptor[0];
+    }
+
+    /** A listening unix socket whose connections can receive (and send) descriptors. */
+    interface Listener extends AutoCloseable {
+        /**
+         * Waits for one connection.
+         *
+         * @return the connected transport
+         * @throws IOException when the listener fails or is closed (closing it ends a waiting accept)
+         */
+        FdPassingTransport accept() throws IOException;
+
+        @Override
+        void close();
+    }
+
     /** Makes such transports; registered with {@link ServiceLoader} by the module that implements them. */
     interface Provider {
         /**
@@ -38,6 +62,27 @@ public interface FdPassingTransport extends Transport {
          * @throws IOException when the connection fails
          */
         FdPassingTransport connect(Path path, Duration timeout) throws IOException;
+
+        /**
+         * @param path where to bind (the caller handles an existing file and permissions)
+         * @return the bound listener
+         * @throws IOException when binding fails
+         */
+        Listener listen(Path path) throws IOException;
+    }
+
+    /**
+     * Binds with the first provider on the class path.
+     *
+     * @param path where to bind
+     * @return the listener, or null when no provider is on the class path (connections then carry no descriptors)
+     * @throws IOException when binding fails
+     */
+    static Listener listen(Path path) throws IOException {
+        for (Provider p : ServiceLoader.load(Provider.class)) {
+            return p.listen(path);
+        }
+        return null;
     }
 
     /**
