@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.qmp4j.QmpClient;
 import org.qmp4j.QmpRequest;
 import org.qmp4j.internal.framing.JsonCodec;
@@ -24,7 +23,7 @@ import org.qmp4j.ops.Unplug;
  * {@code qmp --wait SECONDS COMMAND ...} and qmp-shell's {@code wait SECONDS COMMAND ...}: sends the command
  * and waits for what it started, on {@link org.qmp4j.ops}. The outcome is one word ({@code concluded},
  * {@code ready}, {@code completed}, {@code deleted}, {@code shutdown}) and, for a job, its final record;
- * a progress line goes to stderr on a terminal.
+ * on a terminal a progress bar shows on stderr while a job or migration runs, wiped when it ends.
  */
 public final class OperationWait {
     /**
@@ -49,6 +48,10 @@ public final class OperationWait {
     public static final String WHAT = "job-starting commands (with --job-id), job-complete, job-cancel, job-finalize, "
             + "migrate, device_del and system_powerdown";
 
+    /** Whether the bar's libraries are there: the launcher leaves them off a plain qmp's class path. */
+    private static final boolean BAR_CLASSES = present("me.tongfei.progressbar.ProgressBar")
+            && present("org.jline.terminal.TerminalBuilder");
+
     private OperationWait() {
     }
 
@@ -59,68 +62,94 @@ public final class OperationWait {
      * @param command the command
      * @param args its arguments
      * @param wait the bound
-     * @param err where the progress line goes (only on a terminal)
+     * @param err where the progress bar goes (only on a terminal)
+     * @param columns the terminal's width, or 0 to have the bar ask the terminal itself; a tool that holds
+     *        JLine's one system terminal (qmp-shell) passes its width instead
      * @return how it ended
      * @throws UsageException for a command whose effect cannot be followed
      * @throws ToolFailure for a failed job or migration (exit 1, QEMU's text)
      * @throws org.qmp4j.QmpTimeoutException past the bound
      */
-    public static Outcome run(QmpClient qmp, String command, Map<String, JsonNode> args, Duration wait, PrintStream err) {
-        Consumer<JobProgress> bar = System.console() != null ? new ProgressLine(err) : null;
-        if (args.containsKey("job-id")) {
-            Job job = Job.start(qmp, QmpRequest.of(command, args), wait, bar);
-            return finish(err, job, true, wait);
-        }
-        switch (command) {
-            case "job-complete", "job-cancel", "job-finalize" -> {
-                JsonNode id = args.get("id");
-                if (id == null) {
-                    throw new UsageException(command + " needs --id=JOB");
-                }
-                Job job = Job.attach(qmp, id.asText(), wait, bar); // followed before the command is sent
-                qmp.execute(QmpRequest.of(command, args));
-                try {
-                    return finish(err, job, false, wait);
-                } catch (ToolFailure f) {
-                    if (command.equals("job-cancel") && f.getCause() instanceof JobFailedException j
-                            && j.error().equals("cancelled")) {
-                        return done(err, "cancelled", job.progress());
+    public static Outcome run(QmpClient qmp, String command, Map<String, JsonNode> args, Duration wait, PrintStream err,
+            int columns) {
+        ProgressDisplay bar = null;
+        try {
+            if (args.containsKey("job-id")) {
+                bar = display(args.get("job-id").asText(), err, columns);
+                Job job = Job.start(qmp, QmpRequest.of(command, args), wait, bar == null ? null : bar::job);
+                return finish(job, true, wait);
+            }
+            switch (command) {
+                case "job-complete", "job-cancel", "job-finalize" -> {
+                    JsonNode id = args.get("id");
+                    if (id == null) {
+                        throw new UsageException(command + " needs --id=JOB");
                     }
-                    throw f;
+                    bar = display(id.asText(), err, columns);
+                    // followed before the command is sent
+                    Job job = Job.attach(qmp, id.asText(), wait, bar == null ? null : bar::job);
+                    qmp.execute(QmpRequest.of(command, args));
+                    try {
+                        return finish(job, false, wait);
+                    } catch (ToolFailure f) {
+                        if (command.equals("job-cancel") && f.getCause() instanceof JobFailedException j
+                                && j.error().equals("cancelled")) {
+                            return new Outcome("cancelled", job.progress());
+                        }
+                        throw f;
+                    }
                 }
-            }
-            case "device_del" -> {
-                JsonNode id = args.get("id");
-                if (id == null) {
-                    throw new UsageException("device_del needs --id=DEVICE");
+                case "device_del" -> {
+                    JsonNode id = args.get("id");
+                    if (id == null) {
+                        throw new UsageException("device_del needs --id=DEVICE");
+                    }
+                    Unplug.deviceDel(qmp, id.asText(), wait);
+                    return new Outcome("deleted", null);
                 }
-                Unplug.deviceDel(qmp, id.asText(), wait);
-                return done(err, "deleted", null);
-            }
-            case "migrate" -> {
-                Consumer<MigrationProgress> line = System.console() != null ? p -> err.printf(
-                        "\r\033[Kmigration %s %3.0f%% %.1f/%.1f MiB %.0f Mbit/s", p.status(), p.fraction() * 100,
-                        p.transferred() / 1048576.0, p.total() / 1048576.0, p.mbps()) : null;
-                Migration m = Migration.start(qmp, QmpRequest.of(command, args), wait, line);
-                try {
-                    Await.until(m.completed(), Await.deadline(wait.plusSeconds(5)), "migration", () -> {
-                        throw new IllegalStateException("the migration was not followed to its end");
-                    });
-                } catch (MigrationFailedException e) {
-                    throw new ToolFailure(e.getMessage(), ExitCode.FAILURE, e);
+                case "migrate" -> {
+                    bar = display("migration", err, columns);
+                    Migration m = Migration.start(qmp, QmpRequest.of(command, args), wait,
+                            bar == null ? null : bar::migration);
+                    try {
+                        Await.until(m.completed(), Await.deadline(wait.plusSeconds(5)), "migration", () -> {
+                            throw new IllegalStateException("the migration was not followed to its end");
+                        });
+                    } catch (MigrationFailedException e) {
+                        throw new ToolFailure(e.getMessage(), ExitCode.FAILURE, e);
+                    }
+                    return new Outcome("completed", null);
                 }
-                return done(err, "completed", null);
+                case "system_powerdown" -> {
+                    PowerDown.systemPowerdown(qmp, wait);
+                    return new Outcome("shutdown", null);
+                }
+                default -> throw new UsageException("--wait does not know what " + command + " starts; it follows "
+                        + WHAT);
             }
-            case "system_powerdown" -> {
-                PowerDown.systemPowerdown(qmp, wait);
-                return done(err, "shutdown", null);
+        } finally {
+            if (bar != null) {
+                bar.close(); // wiped before the caller prints the outcome or the error
             }
-            default -> throw new UsageException("--wait does not know what " + command + " starts; it follows " + WHAT);
+        }
+    }
+
+    /** A bar on a terminal when its libraries are there; otherwise null, and the wait goes on without one. */
+    private static ProgressDisplay display(String task, PrintStream err, int columns) {
+        return BAR_CLASSES && System.console() != null ? new ProgressDisplay(task, err, columns) : null;
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, OperationWait.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
     /** Waits for the job to conclude or, when allowed, to become ready (a mirror waiting for job-complete). */
-    private static Outcome finish(PrintStream err, Job job, boolean readyEnds, Duration wait) {
+    private static Outcome finish(Job job, boolean readyEnds, Duration wait) {
         CompletableFuture<String> outcome = new CompletableFuture<>();
         if (readyEnds) {
             job.ready().thenAccept(p -> outcome.complete("ready"));
@@ -141,34 +170,6 @@ public final class OperationWait {
         } catch (JobFailedException e) {
             throw new ToolFailure(e.getMessage(), ExitCode.FAILURE, e);
         }
-        return done(err, word, job.progress());
-    }
-
-    private static Outcome done(PrintStream err, String word, JobProgress p) {
-        if (System.console() != null) {
-            err.print("\r\033[K"); // clear the progress line
-        }
-        return new Outcome(word, p);
-    }
-
-    /** One line on stderr, rewritten in place: state, percent, bytes, rate, time left. */
-    private static final class ProgressLine implements Consumer<JobProgress> {
-        private final PrintStream err;
-        private final long start = System.nanoTime();
-
-        ProgressLine(PrintStream err) {
-            this.err = err;
-        }
-
-        @Override
-        public void accept(JobProgress p) {
-            double secs = Math.max(0.001, (System.nanoTime() - start) / 1e9);
-            double rate = p.current() / secs;
-            String left = rate > 0 && p.total() > p.current()
-                    ? String.format(" %.0f s left", (p.total() - p.current()) / rate) : "";
-            err.printf("\r\033[K%s %s %3.0f%% %.1f/%.1f MiB %.1f MiB/s%s", p.id(), p.status().qmpName(),
-                    p.fraction() * 100, p.current() / 1048576.0, p.total() / 1048576.0, rate / 1048576.0, left);
-            err.flush();
-        }
+        return new Outcome(word, job.progress());
     }
 }

@@ -52,6 +52,7 @@ class QmpWaitTest {
                 "--speed=33554432");
         assertEquals(0, r.exit(), r::toString);
         assertEquals("concluded\n", r.out());
+        assertEquals("", r.err(), "no progress bar on a pipe");
         assertEquals(0, qmp.execute("query-jobs").size(), "the job is gone");
     }
 

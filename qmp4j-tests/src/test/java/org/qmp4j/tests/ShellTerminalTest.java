@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +20,8 @@ import org.qmp4j.launch.QemuProcess;
 
 /**
  * qmp-shell on a real pseudo-terminal: tmux runs it, the test types keys and reads the screen.
- * Completion from the schema, live events above a half-typed line, persistent history, Ctrl-R.
+ * Completion from the schema, live events above a half-typed line, persistent history, Ctrl-R;
+ * and qmp --wait's progress bar on the terminal.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS) // a broken deadline fails the test instead of hanging the fork
 class ShellTerminalTest {
@@ -96,6 +98,24 @@ class ShellTerminalTest {
         keys("quit", "Enter");
         awaitExit();
         assertTrue(qemu.process().waitFor(30, TimeUnit.SECONDS), "quit reached QEMU");
+    }
+
+    @Test
+    void qmpWaitDrawsAProgressBarAndWipesItAtTheEnd() throws Exception {
+        for (String node : new String[] {"src", "tgt"}) {
+            qemu.client().execute("blockdev-add", Map.of("driver", "null-co", "node-name", node, "size", 64 << 20));
+        }
+        // 64 MiB at 20 MiB/s: a few seconds of bar. The sleep keeps the pane open to read the end.
+        String cmd = "env HOME=" + home + " QMP_SOCKET=" + sock + " sh -c '" + ToolProcess.ROOT.resolve("bin/qmp")
+                + " --wait 60 blockdev-backup --job-id=bar0 --device=src --target=tgt --sync=full --speed=20971520;"
+                + " echo exit=$?; sleep 600'";
+        tmux("new-session", "-d", "-s", "shell", "-x", "160", "-y", "50", cmd);
+        // e.g. "bar0  31% |███████▋      | 20/64 MiB (0:00:01 / 0:00:02) 20.0 MiB/s running"
+        await(s -> s.lines().map(String::stripTrailing).anyMatch(l -> l.matches("bar0 +\\d+% .* \\d+/64 MiB .* running")),
+                "a progress bar with the job id, percent, MiB and the state");
+        await(s -> s.contains("exit=0"), "the end");
+        List<String> end = screen().lines().map(String::stripTrailing).filter(l -> !l.isEmpty()).toList();
+        assertEquals(List.of("concluded", "exit=0"), end, "the bar is wiped, the outcome word alone on its line");
     }
 
     private static String lastLine(String screen) {

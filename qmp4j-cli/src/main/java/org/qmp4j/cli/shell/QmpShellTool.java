@@ -3,6 +3,7 @@ package org.qmp4j.cli.shell;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,8 +126,9 @@ public final class QmpShellTool extends Tool {
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .build();
         terminal.handle(Terminal.Signal.INT, s -> session.cancel());
+        session.columns(() -> terminal.getWidth() > 0 ? terminal.getWidth() : 80); // 0 would have the bar open a terminal
         banner(in, qmp, session, terminal);
-        Thread events = Threads.newThread("qmp-shell events", () -> printEvents(qmp, reader));
+        Thread events = Threads.newThread("qmp-shell events", () -> printEvents(qmp, reader, in.err()));
         events.setDaemon(true);
         events.start();
         // A lost QEMU interrupts readLine at once, and the loop below sees the connection is gone.
@@ -194,13 +196,23 @@ public final class QmpShellTool extends Tool {
         w.flush();
     }
 
-    /** The events thread: blocks on the built-in subscription, which throws once the connection is gone. */
-    private static void printEvents(QmpClient qmp, LineReader reader) {
+    /**
+     * The events thread: blocks on the built-in subscription, which throws once the connection is gone.
+     * While a command runs (no prompt), wait's progress bar may hold the line on stderr: the event wipes
+     * it and the bar redraws below. Holding stderr's lock keeps the bar from drawing in between.
+     */
+    private static void printEvents(QmpClient qmp, LineReader reader, PrintStream err) {
         try {
             while (true) {
                 QmpEvent e = qmp.events().poll(Duration.ofDays(1));
                 if (e != null) {
-                    reader.printAbove(Json.format(QmpEventsTool.toJson(e), false));
+                    synchronized (err) {
+                        if (!reader.isReading()) {
+                            err.print("\r\033[K");
+                            err.flush();
+                        }
+                        reader.printAbove(Json.format(QmpEventsTool.toJson(e), false));
+                    }
                 }
             }
         } catch (QmpException ended) {

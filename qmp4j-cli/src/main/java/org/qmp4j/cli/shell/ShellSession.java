@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
 import org.qmp4j.QmpClient;
 import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpException;
@@ -62,6 +63,7 @@ final class ShellSession implements AutoCloseable {
     private int cpu;
     private volatile CompletableFuture<JsonNode> running;
     private volatile boolean quitSent;
+    private IntSupplier columns = () -> 0;
 
     ShellSession(QmpClient qmp, Commands commands, PrintStream out, PrintStream err, boolean hmp, boolean pretty,
             boolean verbose, Path logFile, Duration timeout) throws IOException {
@@ -96,6 +98,11 @@ final class ShellSession implements AutoCloseable {
     /** @return true once {@code quit} (or HMP's {@code quit}/{@code q}) was sent: a disconnect is then expected */
     boolean quitSent() {
         return quitSent;
+    }
+
+    /** @param width the terminal's width, for wait's progress bar (which must not open a terminal of its own) */
+    void columns(IntSupplier width) {
+        columns = width;
     }
 
     /** Stops waiting for the running command (Ctrl-C). QEMU may still carry it out. */
@@ -191,7 +198,8 @@ final class ShellSession implements AutoCloseable {
         Duration bound = Values.positiveSeconds(words.get(1).text(), "wait");
         String command = words.get(2).text();
         ObjectNode args = arguments(command, words.subList(3, words.size()));
-        OperationWait.Outcome o = OperationWait.run(qmp, command, Arguments.asMap(args), bound, err);
+        OperationWait.Outcome o = OperationWait.run(qmp, command, Arguments.asMap(args), bound, err,
+                columns.getAsInt());
         out.println(Json.format(o.toJson(), pretty));
         out.flush();
         return Outcome.OK;

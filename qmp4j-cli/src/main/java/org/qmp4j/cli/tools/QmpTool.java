@@ -112,7 +112,7 @@ public final class QmpTool extends Tool {
                 throw new UsageException("--wait and --pass-fd do not go together");
             }
             OperationWait.Outcome o = OperationWait.run(qmp, command, Arguments.asMap(args.build()),
-                    Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait"), in.err());
+                    Values.positiveSeconds(in.line().getOptionValue("wait"), "--wait"), in.err(), 0);
             if (in.json()) {
                 in.printJson(o.toJson(), false);
             } else {
