@@ -236,10 +236,10 @@ public final class QmpMux implements AutoCloseable {
                     body.putObject("error").put("class", "GenericError").put("desc", "qmp-mux: " + c.getMessage());
                 }
             }
-            client.forwardedReply(slot, id, body);
-            if (log != null) {
+            if (log != null) { // before the client has it: what a client saw is in the log, even if the mux closes next
                 log.exchange(client.name, request, body, System.nanoTime() - t0);
             }
+            client.forwardedReply(slot, id, body);
         });
     }
 
@@ -263,14 +263,14 @@ public final class QmpMux implements AutoCloseable {
                     continue;
                 }
                 ObjectNode json = eventJson(e);
+                if (log != null) { // first, as for replies
+                    log.event(json);
+                }
                 byte[] bytes = MuxClient.frame(JsonCodec.encode(json));
                 for (MuxClient c : clients) {
                     if (c.negotiated()) {
                         c.send(bytes);
                     }
-                }
-                if (log != null) {
-                    log.event(json);
                 }
             }
         } catch (QmpException ended) {
