@@ -53,6 +53,43 @@ import org.qmp4j.internal.transport.SocketTransport;
  *
  * <p>Like QEMU, it serves one client at a time; the next connection is accepted when the current one
  * ends. Commands without a rule get QEMU's {@code CommandNotFound} error. Thread-safe.
+ *
+ * <p><b>Replay.</b> {@link Builder#replay} (or {@link #replaying}) turns a recorded session into a fixture:
+ * a {@code qmp-mux --log} file (record a real session by running it through the mux) or a
+ * {@code qmp-shell -l} transcript. The server greets with the recorded greeting and answers each command
+ * with the reply recorded for it, sending the events recorded around that reply:
+ *
+ * <pre>{@code
+ * try (FakeQmpServer server = FakeQmpServer.replaying(Path.of("src/test/resources/stop-cont.log"));
+ *      QmpClient qmp = QmpClient.connect(server.address())) {
+ *     qmp.execute("stop");
+ *     qmp.events().next(Duration.ofSeconds(5));   // the recorded STOP
+ * }
+ * }</pre>
+ *
+ * <ul>
+ * <li>A command matches a recorded one with the same name and equal arguments (the id is ignored; numbers
+ *     compare by value; a value the log redacted as {@code "<redacted>"} matches anything). The first
+ *     recorded exchange not yet used answers; once all that match are used, the last of them answers
+ *     again (without its events), so a client that polls more often than the recording did still gets
+ *     answers. The reply carries the client's own id, or none if the command had none.</li>
+ * <li>A command nothing recorded matches gets {@code GenericError} "replay: no recorded reply for NAME
+ *     ARGUMENTS", at once.</li>
+ * <li>Events are sent where QEMU sent them among the replies. The mux logs an exchange when its reply
+ *     came (at {@code time}, its command sent {@code ms} earlier) and an event when it came, so the
+ *     events' own {@code timestamp}s place them: an event goes just before the reply of the first exchange
+ *     not yet answered when QEMU emitted it if that command had been sent by then (as QEMU sends STOP
+ *     before the reply to {@code stop}), else right after the reply before. This compares QEMU's clock
+ *     with the mux's, so record with the mux on QEMU's host. In a recording without times, events follow
+ *     the reply logged before them. Events before the first exchange go to the first client once it has
+ *     negotiated. Events carry their recorded timestamps.</li>
+ * <li>A mux log may hold several clients' exchanges interleaved: the one replayed client is answered from
+ *     all of them, in the order they were logged. What was used stays used across connections.</li>
+ * <li>{@code qmp_capabilities} is negotiated by the server as always (offering the recorded greeting's
+ *     capabilities), not replayed; rules set with {@link #on} and {@link #once} come before the
+ *     recording, so a test can override one command.</li>
+ * <li>A shell transcript has no greeting (the default one is used) and no events.</li>
+ * </ul>
  */
 public final class FakeQmpServer implements AutoCloseable {
     private static final byte[] CRLF = {'\r', '\n'};
@@ -62,6 +99,7 @@ public final class FakeQmpServer implements AutoCloseable {
     private final byte[] greeting;
     private final List<String> capabilities;
     private final boolean requireNegotiation;
+    private final Recording replay;
     private final Map<String, Function<RecordedCommand, Response>> rules = new ConcurrentHashMap<>();
     private final Map<String, Deque<Response>> onceRules = new ConcurrentHashMap<>();
     private final BlockingQueue<RecordedCommand> received = new LinkedBlockingQueue<>();
@@ -77,8 +115,17 @@ public final class FakeQmpServer implements AutoCloseable {
         this.tempDir = b.tcpHost != null ? null : Files.createTempDirectory("qmp4j-fake-");
         Address address = b.tcpHost != null ? new Address.Tcp(b.tcpHost, 0) : new Address.Unix(tempDir.resolve("qmp.sock"));
         this.listener = SocketListener.bind(address);
-        this.capabilities = List.copyOf(b.capabilities);
-        this.greeting = b.greeting != null ? b.greeting.getBytes(StandardCharsets.UTF_8) : defaultGreeting(b);
+        this.replay = b.replay;
+        ObjectNode recorded = b.greeting == null && replay != null ? replay.greeting() : null;
+        if (recorded != null) {
+            List<String> offered = new ArrayList<>();
+            recorded.path("QMP").path("capabilities").forEach(c -> offered.add(c.asText()));
+            this.capabilities = List.copyOf(offered);
+            this.greeting = line(recorded);
+        } else {
+            this.capabilities = List.copyOf(b.capabilities);
+            this.greeting = b.greeting != null ? b.greeting.getBytes(StandardCharsets.UTF_8) : defaultGreeting(b);
+        }
         this.requireNegotiation = b.requireNegotiation;
         this.delays = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fake-qmp-delays"));
         this.acceptor = daemon(this::acceptLoop, "fake-qmp-server " + listener.address());
@@ -91,6 +138,20 @@ public final class FakeQmpServer implements AutoCloseable {
      */
     public static FakeQmpServer start() {
         return builder().start();
+    }
+
+    /**
+     * Starts a server that replays a recorded session; see "Replay" above.
+     *
+     * @param recording a {@code qmp-mux --log} file or a {@code qmp-shell -l} transcript
+     * @return the running server, on a unix socket
+     * @throws IllegalArgumentException when a line of the recording is malformed (the message names the
+     *     file and line)
+     * @throws java.io.UncheckedIOException when the recording cannot be read
+     * @throws QmpException when the socket cannot be created
+     */
+    public static FakeQmpServer replaying(Path recording) {
+        return builder().replay(recording).start();
     }
 
     /** @return a builder */
@@ -386,9 +447,35 @@ public final class FakeQmpServer implements AutoCloseable {
             RecordedCommand cmd = new RecordedCommand(nameNode.textValue(), args, id, isOob, msg);
             history.add(cmd);
             received.add(cmd);
-            respond(cmd, decide(cmd));
+            boolean wasNegotiated = negotiated;
+            Response r = decide(cmd);
+            if (r == null) {
+                answerFromRecording(cmd);
+            } else {
+                respond(cmd, r);
+            }
+            if (!wasNegotiated && negotiated && replay != null) {
+                replay.takeInitialEvents().forEach(e -> send(line(e)));
+            }
         }
 
+        /** Answers from the recording: its events around its reply, with this command's id. */
+        private void answerFromRecording(RecordedCommand cmd) {
+            Recording.Answer a = replay.answer(cmd.name(), cmd.arguments());
+            if (a == null) {
+                send(line(errorNode("GenericError", "replay: no recorded reply for " + cmd.name() + " "
+                        + JsonCodec.toString(cmd.arguments(), false), cmd.id())));
+                return;
+            }
+            a.before().forEach(e -> send(line(e)));
+            if (cmd.id() != null) {
+                a.reply().set("id", cmd.id());
+            }
+            send(line(a.reply()));
+            a.after().forEach(e -> send(line(e)));
+        }
+
+        /** @return the response, or null when the recording answers */
         private Response decide(RecordedCommand cmd) {
             Deque<Response> queued = onceRules.get(cmd.name());
             if (queued != null) {
@@ -416,7 +503,8 @@ public final class FakeQmpServer implements AutoCloseable {
             if (cmd.outOfBand() && !oob) {
                 return Response.error("GenericError", "QMP input member 'exec-oob' is unexpected");
             }
-            return Response.error("CommandNotFound", "The command " + cmd.name() + " has not been found");
+            return replay != null ? null
+                    : Response.error("CommandNotFound", "The command " + cmd.name() + " has not been found");
         }
 
         private Response negotiate(RecordedCommand cmd) {
@@ -515,8 +603,25 @@ public final class FakeQmpServer implements AutoCloseable {
         private final int[] version = {7, 2, 0};
         private List<String> capabilities = List.of("oob");
         private boolean requireNegotiation = true;
+        private Recording replay;
 
         private Builder() {
+        }
+
+        /**
+         * Answers from a recorded session instead of {@code CommandNotFound}; see "Replay" in
+         * {@link FakeQmpServer}. The recording's greeting (when it has one) replaces the default greeting,
+         * {@link #version} and {@link #capabilities}; {@link #greeting(String)} still wins over it.
+         *
+         * @param recording a {@code qmp-mux --log} file or a {@code qmp-shell -l} transcript, read now
+         * @return this
+         * @throws IllegalArgumentException when a line of the recording is malformed (the message names the
+         *     file and line)
+         * @throws java.io.UncheckedIOException when the recording cannot be read
+         */
+        public Builder replay(Path recording) {
+            this.replay = Recording.load(recording);
+            return this;
         }
 
         /** @return this, listening on 127.0.0.1 with a free port instead of a unix socket */
