@@ -2,6 +2,7 @@ package org.qmp4j.mux;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +25,7 @@ final class MuxClient implements MessageSession.Handler {
     private static final byte[] END = new byte[0];
     private static final byte[] CHECK_DONE = new byte[0]; // the writer closes a half-closed client once it owes nothing
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final int BATCH_BYTES = 64 * 1024;
 
     final String name;
     final boolean readOnly;
@@ -235,15 +237,25 @@ final class MuxClient implements MessageSession.Handler {
     }
 
     private void writeLoop() {
+        // What waits is written in one go, up to BATCH_BYTES: under an event flood one write per message
+        // cost a system call and a reader wake-up per message and client. Taken from the queue only as it
+        // fits, so no more than one batch waits outside the bounded queue.
+        ByteArrayOutputStream batch = new ByteArrayOutputStream(BATCH_BYTES);
         try {
             while (true) {
                 byte[] b = out.take();
-                if (b == END) {
-                    return;
-                }
-                if (b != CHECK_DONE) {
-                    queuedBytes.addAndGet(-b.length);
-                    session.writeRaw(b);
+                do {
+                    if (b == END) {
+                        return;
+                    }
+                    if (b != CHECK_DONE) { // CHECK_DONE only wakes the writer: the check below follows every batch
+                        queuedBytes.addAndGet(-b.length);
+                        batch.writeBytes(b);
+                    }
+                } while (batch.size() < BATCH_BYTES && (b = out.poll()) != null);
+                if (batch.size() > 0) {
+                    session.writeRaw(batch.toByteArray());
+                    batch.reset();
                 }
                 if (inputEnded && inFlight.get() == 0 && out.isEmpty()) {
                     session.fail(new QmpConnectionException(name + ": connection closed by the peer"));
