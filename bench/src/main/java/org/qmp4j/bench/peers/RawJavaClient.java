@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * A data point in bench/peers/run, not a library: the C floor's work (pre-encoded commands, line ends
  * counted, nothing parsed) done by a plain {@link SocketChannel} on the calling thread, in the same JVM
  * set-up and with the same warm-up as qmp4j. The gap between it and the C floor is the JVM's; the gap
- * between it and qmp4j is the library's.
+ * between it and qmp4j is the library's. MuxBench uses it too, as the raw client through the mux.
  *
  * <pre>
  *   RawJavaClient seq ADDR SECONDS | pipe ADDR SECONDS WINDOW | events ADDR COUNT
@@ -21,6 +21,17 @@ public final class RawJavaClient {
     private final SocketChannel channel;
     private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
 
+    /**
+     * Connects and negotiates (with {@code oob}).
+     *
+     * @param path the unix socket
+     * @return the negotiated client
+     * @throws IOException when the server is not there or goes away
+     */
+    public static RawJavaClient open(String path) throws IOException {
+        return new RawJavaClient(path);
+    }
+
     private RawJavaClient(String path) throws IOException {
         channel = SocketChannel.open(UnixDomainSocketAddress.of(path));
         lines(1); // greeting
@@ -29,8 +40,14 @@ public final class RawJavaClient {
         lines(1);
     }
 
-    /** Reads until n line ends have arrived; returns how many arrived beyond n. */
-    private long lines(long n) throws IOException {
+    /**
+     * Reads until n line ends have arrived.
+     *
+     * @param n line ends to wait for
+     * @return how many arrived beyond n
+     * @throws IOException when the server closes the connection (or another thread closed this client)
+     */
+    public long lines(long n) throws IOException {
         while (n > 0) {
             in.clear();
             int r = channel.read(in);
@@ -71,6 +88,28 @@ public final class RawJavaClient {
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
         c.channel.close();
+    }
+
+    /**
+     * One {@code query-status} round trip.
+     *
+     * @throws IOException when the server goes away
+     */
+    public void roundTrip() throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(QUERY);
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+        lines(1);
+    }
+
+    /** Closes the connection; a thread blocked in {@link #lines} gets an IOException. */
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing is all that was wanted
+        }
     }
 
     private double window(double seconds, int window) throws Exception {
