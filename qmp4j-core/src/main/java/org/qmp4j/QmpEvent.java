@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Objects;
+import org.qmp4j.internal.framing.EventWire;
 import org.qmp4j.internal.framing.JsonCodec;
 
 /**
@@ -18,6 +19,10 @@ import org.qmp4j.internal.framing.JsonCodec;
  * Equality is by name, data and timestamp, as a record's would be.
  */
 public final class QmpEvent {
+    static {
+        EventWire.register(e -> e.dataJson); // qmp-mux passes events on as QEMU's bytes
+    }
+
     private final String name;
     private final Instant timestamp;
     private volatile JsonNode data; // null until decoded from dataJson

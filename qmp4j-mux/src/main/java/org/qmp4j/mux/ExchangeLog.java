@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -50,10 +51,20 @@ final class ExchangeLog implements AutoCloseable {
         write(line);
     }
 
-    void event(JsonNode event) {
-        ObjectNode line = line();
-        line.set("event", event);
-        write(line);
+    /** @param event the event's JSON as the clients get it */
+    synchronized void event(byte[] event) {
+        if (failed) {
+            return;
+        }
+        try {
+            out.write(("{\"time\":\"" + Instant.now() + "\",\"event\":").getBytes(StandardCharsets.US_ASCII));
+            out.write(event);
+            out.write('}');
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            failed(e);
+        }
     }
 
     private static ObjectNode line() {
@@ -69,9 +80,13 @@ final class ExchangeLog implements AutoCloseable {
             out.write('\n');
             out.flush();
         } catch (IOException e) {
-            failed = true;
-            LOG.warn("cannot write the log {}: {}; logging stops", path, e.getMessage());
+            failed(e);
         }
+    }
+
+    private void failed(IOException e) {
+        failed = true;
+        LOG.warn("cannot write the log {}: {}; logging stops", path, e.getMessage());
     }
 
     @Override

@@ -30,6 +30,7 @@ import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpEvent;
 import org.qmp4j.QmpException;
 import org.qmp4j.QmpRequest;
+import org.qmp4j.internal.framing.EventWire;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.session.Checks;
 import org.qmp4j.internal.session.Threads;
@@ -282,11 +283,11 @@ public final class QmpMux implements AutoCloseable {
                 if (e == null) {
                     continue;
                 }
-                ObjectNode json = eventJson(e);
+                byte[] json = EventWire.encode(e); // QEMU's data bytes as they came: no tree built
                 if (log != null) { // first: once a client has the event, the log has it too
                     log.event(json);
                 }
-                byte[] bytes = MuxClient.frame(JsonCodec.encode(json));
+                byte[] bytes = MuxClient.frame(json);
                 for (MuxClient c : clients) {
                     if (c.negotiated()) {
                         c.send(bytes);
@@ -296,22 +297,6 @@ public final class QmpMux implements AutoCloseable {
         } catch (QmpException ended) {
             // the upstream connection ended or the mux closed the subscription: whenClosed handles it
         }
-    }
-
-    /** @return the event as QEMU sent it ({@code data} left out when it had none) */
-    static ObjectNode eventJson(QmpEvent e) {
-        ObjectNode o = JsonCodec.object();
-        if (e.timestamp() == null) {
-            o.putObject("timestamp").put("seconds", -1).put("microseconds", -1);
-        } else {
-            o.putObject("timestamp").put("seconds", e.timestamp().getEpochSecond())
-                    .put("microseconds", e.timestamp().getNano() / 1000);
-        }
-        o.put("event", e.name());
-        if (!e.data().isEmpty()) {
-            o.set("data", e.data());
-        }
-        return o;
     }
 
     private String describeDoors() {

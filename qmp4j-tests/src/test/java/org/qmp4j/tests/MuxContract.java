@@ -160,14 +160,17 @@ abstract class MuxContract {
     @Test
     void everyClientGetsEveryEvent() throws Exception {
         try (RawQmp a = new RawQmp(muxSocket).negotiate(); RawQmp b = new RawQmp(muxSocket).negotiate();
-                RawQmp ro = new RawQmp(readOnlySocket).negotiate()) {
+                RawQmp ro = new RawQmp(readOnlySocket).negotiate(); RawQmp qemuItself = new RawQmp(direct).negotiate()) {
             assertTrue(a.call("stop", null).has("return"));
             assertTrue(a.call("cont", null).has("return"));
+            // QEMU sends one event to all its monitors alike: the mux's clients get it exactly as QEMU's own.
+            JsonNode stop = qemuItself.event();
+            JsonNode resume = qemuItself.event();
+            assertEquals("STOP", stop.path("event").asText());
+            assertEquals("RESUME", resume.path("event").asText());
             for (RawQmp c : List.of(a, b, ro)) {
-                assertEquals("STOP", c.event().path("event").asText());
-                JsonNode resume = c.event();
-                assertEquals("RESUME", resume.path("event").asText());
-                assertTrue(resume.path("timestamp").path("seconds").asLong() > 0, resume.toString());
+                assertEquals(stop, c.event());
+                assertEquals(resume, c.event());
             }
         }
     }
