@@ -37,6 +37,7 @@ import org.qmp4j.internal.session.Threads;
 import org.qmp4j.internal.transport.FdPassingTransport;
 import org.qmp4j.internal.transport.SocketListener;
 import org.qmp4j.internal.transport.SocketTransport;
+import org.qmp4j.internal.transport.TlsListener;
 import org.qmp4j.internal.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class QmpMux implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QmpMux.class);
+    private static final Duration TLS_HANDSHAKE = Duration.ofSeconds(10);
 
     private final QmpClient upstream;
     private final MuxOptions options;
@@ -105,7 +107,7 @@ public final class QmpMux implements AutoCloseable {
     private void start(Builder b) {
         try {
             for (Builder.Listen l : b.listens) {
-                doors.add(new Door(l.address(), l.readOnly()));
+                doors.add(new Door(l.address(), l.readOnly(), b));
             }
         } catch (RuntimeException e) {
             close();
@@ -313,9 +315,26 @@ public final class QmpMux implements AutoCloseable {
         final boolean readOnly;
         private final SocketListener listener;            // TCP, or unix without qmp4j-fdpass
         private final FdPassingTransport.Listener fdListener; // unix with qmp4j-fdpass: clients can pass descriptors
+        private final TlsListener tlsListener;            // TCP with the builder's server certificate
 
-        Door(Address requested, boolean readOnly) {
+        Door(Address requested, boolean readOnly, Builder b) {
             this.readOnly = readOnly;
+            if (requested instanceof Address.Tcp tcp && (b.tlsCert != null || tcp.tls())) {
+                if (b.tlsCert == null) {
+                    throw new IllegalStateException("listening on " + requested + " needs a server certificate: "
+                            + "call tlsServerCertificate(cert, key)");
+                }
+                this.fdListener = null;
+                this.listener = null;
+                try {
+                    this.tlsListener = TlsListener.bind(tcp, b.tlsCert, b.tlsKey, b.tlsClientCa);
+                } catch (IOException e) {
+                    throw new QmpConnectionException("cannot listen on " + requested + ": " + e.getMessage(), e);
+                }
+                this.address = tlsListener.address();
+                return;
+            }
+            this.tlsListener = null;
             this.address = requested;
             try {
                 if (requested instanceof Address.Unix unix) {
@@ -343,13 +362,18 @@ public final class QmpMux implements AutoCloseable {
         }
 
         Address bound() {
-            return listener != null && !(address instanceof Address.Unix) ? listener.address() : address;
+            return listener != null && !(address instanceof Address.Unix) ? listener.address()
+                    : tlsListener != null ? tlsListener.address() : address;
         }
 
         void acceptLoop() {
             while (!closing) {
                 Transport t;
                 try {
+                    if (tlsListener != null) {
+                        handshakeAside(tlsListener.accept(Duration.ofSeconds(1)));
+                        continue;
+                    }
                     if (fdListener != null) {
                         t = fdListener.accept(); // close() ends it
                     } else {
@@ -367,8 +391,21 @@ public final class QmpMux implements AutoCloseable {
             }
         }
 
+        /** A client's handshake on a thread of its own, so a slow or silent one does not hold up the next. */
+        private void handshakeAside(java.net.Socket raw) {
+            Threads.newThread("qmp4j-mux-tls " + raw.getRemoteSocketAddress(), () -> {
+                try {
+                    admit(tlsListener.handshake(raw, TLS_HANDSHAKE), this);
+                } catch (IOException e) {
+                    LOG.warn("{}: {}", address, e.getMessage());
+                }
+            }).start();
+        }
+
         private void closeListener() {
-            if (fdListener != null) {
+            if (tlsListener != null) {
+                tlsListener.close();
+            } else if (fdListener != null) {
                 fdListener.close();
             } else {
                 listener.close();
@@ -412,6 +449,9 @@ public final class QmpMux implements AutoCloseable {
         private QmpClient upstream;
         private final List<Listen> listens = new ArrayList<>();
         private Path log;
+        private Path tlsCert;
+        private Path tlsKey;
+        private Path tlsClientCa;
         private int clientQueue = 4096;
         private long clientQueueBytes = 64L << 20;
         private Duration commandTimeout = Duration.ofMinutes(10);
@@ -446,6 +486,30 @@ public final class QmpMux implements AutoCloseable {
          */
         public Builder listenReadOnly(Address address) {
             listens.add(new Listen(Objects.requireNonNull(address, "address"), true));
+            return this;
+        }
+
+        /**
+         * TCP listeners speak TLS with this certificate (required for a {@code tls:host:port} listener).
+         *
+         * @param certPem the server's certificate chain (PEM)
+         * @param keyPem its unencrypted key (PEM, PKCS#8 or PKCS#1 RSA)
+         * @return this
+         */
+        public Builder tlsServerCertificate(Path certPem, Path keyPem) {
+            this.tlsCert = Objects.requireNonNull(certPem, "certPem");
+            this.tlsKey = Objects.requireNonNull(keyPem, "keyPem");
+            return this;
+        }
+
+        /**
+         * TLS clients must present a certificate that chains to this CA: remote clients are authenticated.
+         *
+         * @param caPem the CA's certificate (PEM)
+         * @return this
+         */
+        public Builder tlsClientCa(Path caPem) {
+            this.tlsClientCa = Objects.requireNonNull(caPem, "caPem");
             return this;
         }
 

@@ -201,19 +201,18 @@ abstract class TlsQemuContract {
     // ---- throwaway PKI ----
 
     private void makeCertificates() throws Exception {
+        TestPki pki = new TestPki(dir);
         Path server = Files.createDirectories(dir.resolve("server"));
         Path localhost = Files.createDirectories(dir.resolve("localhost"));
-        ca("ca");
-        ca("other-ca");
-        leaf("server", "rsa:2048", "127.0.0.1", "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+        pki.ca("ca");
+        pki.ca("other-ca");
+        pki.leaf("server", "rsa:2048", "127.0.0.1", TestPki.SERVER);
+        pki.leaf("localhost-server", "rsa:2048", "localhost", "subjectAltName=DNS:localhost\n"
                 + "extendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n");
-        leaf("localhost-server", "rsa:2048", "localhost", "subjectAltName=DNS:localhost\n"
-                + "extendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n");
-        String client = "extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n";
-        leaf("client-ec", "ec", "qmp4j-client", client);
-        leaf("client-rsa", "rsa:2048", "qmp4j-client", client);
+        pki.leaf("client-ec", "ec", "qmp4j-client", TestPki.CLIENT);
+        pki.leaf("client-rsa", "rsa:2048", "qmp4j-client", TestPki.CLIENT);
         // The RSA client key in the traditional PKCS#1 form.
-        openssl("rsa", "-in", "client-rsa-key.pem", "-traditional", "-out", "client-rsa-key.pem");
+        pki.openssl("rsa", "-in", "client-rsa-key.pem", "-traditional", "-out", "client-rsa-key.pem");
         assertTrue(Files.readString(file("client-rsa-key.pem")).contains("BEGIN RSA PRIVATE KEY"));
         for (Path d : List.of(server, localhost)) {
             Files.copy(file("ca-cert.pem"), d.resolve("ca-cert.pem"));
@@ -222,40 +221,5 @@ abstract class TlsQemuContract {
         Files.copy(file("server-key.pem"), server.resolve("server-key.pem"));
         Files.copy(file("localhost-server-cert.pem"), localhost.resolve("server-cert.pem"));
         Files.copy(file("localhost-server-key.pem"), localhost.resolve("server-key.pem"));
-    }
-
-    private void ca(String name) throws Exception {
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + "-key.pem", "-out", name + "-cert.pem",
-                "-days", "2", "-subj", "/CN=qmp4j test " + name,
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-    }
-
-    private void leaf(String name, String keyType, String cn, String extensions) throws Exception {
-        List<String> req = new ArrayList<>(List.of("req", "-new", "-newkey", keyType));
-        if (keyType.equals("ec")) {
-            req.addAll(List.of("-pkeyopt", "ec_paramgen_curve:P-256"));
-        }
-        req.addAll(List.of("-nodes", "-keyout", name + "-key.pem", "-out", name + ".csr", "-subj", "/CN=" + cn));
-        openssl(req.toArray(new String[0]));
-        Files.writeString(file(name + ".ext"), "basicConstraints=CA:FALSE\n" + extensions, StandardCharsets.US_ASCII);
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem", "-set_serial",
-                String.valueOf(System.nanoTime() & 0xffffffL), "-days", "2", "-extfile", name + ".ext",
-                "-out", name + "-cert.pem");
-    }
-
-    private void openssl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new AssertionError("these tests need openssl to make throwaway certificates: install the Debian "
-                    + "package 'openssl' (.ci/install-deps --tests does)", e);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("openssl failed: " + cmd + "\n" + out);
-        }
     }
 }

@@ -29,13 +29,15 @@ public final class QmpMuxTool extends Tool {
 
     @Override
     public String synopsis() {
-        return "-s UPSTREAM|--launch --listen ADDR [--listen ADDR]... [--read-only ADDR]... [--log FILE]";
+        return "-s UPSTREAM|--launch --listen ADDR [--listen ADDR]... [--read-only ADDR]... [--log FILE] "
+                + "[--listen-tls-cert FILE --listen-tls-key FILE [--listen-tls-ca FILE]]";
     }
 
     @Override
     public String description() {
         return "Share one QMP monitor among many clients. Each client connecting to a --listen address (unix:PATH, "
-                + "made with mode 0600, or host:port) gets QEMU's greeting, negotiates on its own, keeps its own ids "
+                + "made with mode 0600, or host:port; TLS with --listen-tls-cert/--listen-tls-key, client "
+                + "certificates required with --listen-tls-ca) gets QEMU's greeting, negotiates on its own, keeps its own ids "
                 + "and gets every event; clients on a --read-only address may only run query-*, qom-get, qom-list, "
                 + "qom-list-get, qom-list-properties and device-list-properties (never human-monitor-command, "
                 + "which can do anything). --log FILE appends one JSON line per exchange and per event, secrets "
@@ -53,6 +55,11 @@ public final class QmpMuxTool extends Tool {
     public void addOptions(Options options) {
         options.addOption(option("L", "listen", "ADDR", "serve clients here (repeatable)"));
         options.addOption(option("R", "read-only", "ADDR", "serve read-only clients here (repeatable)"));
+        options.addOption(option(null, "listen-tls-cert", "FILE",
+                "TCP listeners speak TLS with this certificate (PEM); needs --listen-tls-key"));
+        options.addOption(option(null, "listen-tls-key", "FILE", "the certificate's unencrypted key (PEM)"));
+        options.addOption(option(null, "listen-tls-ca", "FILE",
+                "TLS clients must present a certificate signed by this CA (PEM)"));
         options.addOption(option(null, "log", "FILE", "append every exchange and event as JSON lines"));
         options.addOption(option(null, "command-timeout", "SECONDS",
                 "how long a client's command may wait for QEMU (default 600)"));
@@ -71,11 +78,26 @@ public final class QmpMuxTool extends Tool {
             throw new UsageException("nothing to serve on: give --listen ADDR or --read-only ADDR");
         }
         QmpMux.Builder b = QmpMux.builder();
+        boolean certificate = in.line().hasOption("listen-tls-cert");
         for (String a : listen == null ? new String[0] : listen) {
-            b.listen(address(a, "--listen"));
+            b.listen(address(a, "--listen", certificate));
         }
         for (String a : readOnly == null ? new String[0] : readOnly) {
-            b.listenReadOnly(address(a, "--read-only"));
+            b.listenReadOnly(address(a, "--read-only", certificate));
+        }
+        boolean tls = in.line().hasOption("listen-tls-cert");
+        if (tls != in.line().hasOption("listen-tls-key")) {
+            throw new UsageException("--listen-tls-cert and --listen-tls-key go together");
+        }
+        if (tls) {
+            b.tlsServerCertificate(Path.of(in.line().getOptionValue("listen-tls-cert")),
+                    Path.of(in.line().getOptionValue("listen-tls-key")));
+        }
+        if (in.line().hasOption("listen-tls-ca")) {
+            if (!tls) {
+                throw new UsageException("--listen-tls-ca needs --listen-tls-cert and --listen-tls-key");
+            }
+            b.tlsClientCa(Path.of(in.line().getOptionValue("listen-tls-ca")));
         }
         if (in.line().hasOption("log")) {
             b.log(Path.of(in.line().getOptionValue("log")));
@@ -123,15 +145,15 @@ public final class QmpMuxTool extends Tool {
         }
     }
 
-    private static Address address(String text, String option) {
+    private static Address address(String text, String option, boolean certificate) {
         Address a;
         try {
             a = Address.parse(text);
         } catch (IllegalArgumentException | QmpException e) {
             throw new UsageException("bad " + option + " address '" + text + "': " + e.getMessage());
         }
-        if (a instanceof Address.Tcp tcp && tcp.tls()) {
-            throw new UsageException(option + " " + text + ": serving clients over TLS is not supported yet");
+        if (a instanceof Address.Tcp tcp && tcp.tls() && !certificate) {
+            throw new UsageException(option + " " + text + ": TLS needs --listen-tls-cert and --listen-tls-key");
         }
         return a;
     }

@@ -32,11 +32,14 @@ public final class TlsTransport implements Transport {
     private final OutputStream out;
     private final String peer;
     private final boolean clientCertificate;
+    private final boolean server;
     private boolean received; // reader thread only
 
-    private TlsTransport(Socket raw, SSLSocket socket, String peer, boolean clientCertificate) throws IOException {
+    private TlsTransport(Socket raw, SSLSocket socket, String peer, boolean clientCertificate, boolean server)
+            throws IOException {
         this.raw = raw;
         this.clientCertificate = clientCertificate;
+        this.server = server;
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
@@ -84,7 +87,46 @@ public final class TlsTransport implements Transport {
                 throw new IOException("TLS handshake with " + hostPort(address) + " failed: " + explain(e, options), e);
             }
             ssl.setSoTimeout(0);
-            TlsTransport t = new TlsTransport(raw, ssl, address.toString(), options.certFile() != null);
+            TlsTransport t = new TlsTransport(raw, ssl, address.toString(), options.certFile() != null, false);
+            ok = true;
+            return t;
+        } finally {
+            if (!ok) {
+                raw.close();
+            }
+        }
+    }
+
+    /**
+     * The server's side (qmp-mux listening with TLS): the handshake on a connection a {@link TlsListener}
+     * accepted, within {@code timeout}.
+     *
+     * @param raw the accepted TCP connection; closed if the handshake fails
+     * @param context the server's certificate, and the CA its clients' certificates must chain to
+     * @param needClientAuth whether a client must present a certificate
+     * @param timeout bound on the handshake
+     * @return the transport
+     * @throws IOException when the handshake fails or takes too long, saying why
+     */
+    static TlsTransport accept(Socket raw, SSLContext context, boolean needClientAuth, Duration timeout)
+            throws IOException {
+        String peer = "TLS client " + raw.getInetAddress().getHostAddress() + ":" + raw.getPort();
+        boolean ok = false;
+        try {
+            raw.setTcpNoDelay(true);
+            SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(raw, null, raw.getPort(), true);
+            ssl.setUseClientMode(false);
+            ssl.setNeedClientAuth(needClientAuth);
+            ssl.setSoTimeout(millisUntil(System.nanoTime() + timeout.toNanos())); // a silent client cannot hold us
+            try {
+                ssl.startHandshake();
+            } catch (SocketTimeoutException e) {
+                throw new SocketTimeoutException("TLS handshake with " + peer + " took too long");
+            } catch (IOException e) {
+                throw new IOException("TLS handshake with " + peer + " failed: " + e.getMessage(), e);
+            }
+            ssl.setSoTimeout(0);
+            TlsTransport t = new TlsTransport(raw, ssl, peer, false, true);
             ok = true;
             return t;
         } finally {
@@ -185,7 +227,7 @@ public final class TlsTransport implements Transport {
         } catch (SSLException e) {
             throw new IOException("TLS error from " + peer + ": " + explain(e, TlsOptions.DEFAULT), e);
         }
-        if (n < 0 && !received) {
+        if (n < 0 && !received && !server) {
             // With TLS 1.3 the server checks the client certificate after the client's handshake is done,
             // so its refusal shows up here, as a close before the first byte.
             throw new IOException("the TLS server " + peer + " closed the connection before sending anything: "
