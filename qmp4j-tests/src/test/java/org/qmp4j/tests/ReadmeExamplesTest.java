@@ -30,6 +30,7 @@ class ReadmeExamplesTest {
             import java.util.Map;
             import org.qmp4j.*;
             import org.qmp4j.launch.QemuProcess;
+            import org.qmp4j.mux.QmpMux;
             import org.qmp4j.ops.*;
             import org.qmp4j.qga.GuestAgentClient;
             import org.qmp4j.testkit.FakeQmpServer;
