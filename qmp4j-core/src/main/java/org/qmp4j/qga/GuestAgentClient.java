@@ -48,6 +48,8 @@ import org.qmp4j.internal.transport.Transport;
  * that legitimately take long (see {@link Builder#timeout(String, Duration)}).
  */
 public final class GuestAgentClient implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GuestAgentClient.class);
+
 
     /** Per-command default deadlines where the agent legitimately takes longer than the default. */
     public static final Map<String, Duration> SLOW_COMMANDS = Map.of(
@@ -394,8 +396,9 @@ public final class GuestAgentClient implements AutoCloseable {
         /**
          * @param wait keep connecting and syncing until the agent answers or this much time has passed
          *     (for a guest that is still booting; default: no waiting). A refused connection is retried after a
-         *     pause doubling from 100 ms to 2 s; an agent that does not answer yet is asked again on the same
-         *     connection, each wait doubling from 250 ms to 4 s. Past the bound: a {@link QmpTimeoutException}
+         *     pause doubling from 100 ms to 2 s; an agent that does not answer yet is asked again, each wait
+         *     doubling from 250 ms to 4 s, on the same connection while the waits are short and on a fresh one
+         *     from 2 s on (which tells the guest the host side is open). Past the bound: a {@link QmpTimeoutException}
          *     of phase {@code CONNECT} with the last reason.
          * @return this
          */
@@ -450,6 +453,7 @@ public final class GuestAgentClient implements AutoCloseable {
          * up to 2 s), and once it does, qemu-ga may not have opened its port yet (QEMU holds what we send).
          * Then the sync is asked again on the same connection, each time waiting twice as long (from 250 ms
          * to 4 s): the agent answers every queued sync once it starts, and the channel drops all but the last.
+         * From a 2 s wait on, an unanswered sync also makes a fresh connection for the next one.
          */
         private static GuestAgentClient awaitAgent(GuestAgentOptions o) {
             long until = Await.deadline(o.waitForAgent());
@@ -466,6 +470,15 @@ public final class GuestAgentClient implements AutoCloseable {
                     return client;
                 } catch (QmpTimeoutException e) {
                     last = e;
+                    if (ask.compareTo(RECONNECT_AFTER) >= 0) {
+                        // A new connection also tells the guest that the host side is open again
+                        // (virtio-serial's port-open): a guest migrated while its port was closed, or
+                        // one that missed that message, answers only after it.
+                        LOG.debug("{}: no answer within {} ms; asking again on a fresh connection", o.address(),
+                                ask.toMillis());
+                        client.close();
+                        client = null;
+                    }
                     ask = ask.multipliedBy(2).compareTo(MAX_ASK) > 0 ? MAX_ASK : ask.multipliedBy(2);
                 } catch (QmpConnectionException e) {
                     last = e;
@@ -492,6 +505,7 @@ public final class GuestAgentClient implements AutoCloseable {
         }
 
         private static final Duration MAX_ASK = Duration.ofSeconds(4);
+        private static final Duration RECONNECT_AFTER = Duration.ofSeconds(2);
 
         private static Duration shorter(Duration ask, long until) {
             long left = Math.max(1, until - System.nanoTime());

@@ -216,7 +216,19 @@ class FakeGuestAgentTest {
             ga.ping();
         }
         assertTrue(attempts.get() >= 3);
-        assertEquals(1, agent.connectionCount(), "an agent that is not up yet is asked again on the same connection");
+        assertEquals(1, agent.connectionCount(), "while the waits are short, the agent is asked again on the same connection");
+    }
+
+    @Test
+    void waitForAgentTriesAFreshConnectionOnceTheWaitsGetLong() {
+        // A guest that missed the host's port-open (virtio-serial) answers only on a new connection.
+        agent.on("guest-sync-delimited", c -> agent.connectionCount() < 2 ? Response.stall()
+                : Response.bytes(delimited(c.arguments().path("id").asLong())));
+        try (GuestAgentClient ga = GuestAgentClient.builder().address(agent.address())
+                .connectTimeout(Duration.ofMillis(300)).waitForAgent(Duration.ofSeconds(20)).connect()) {
+            ga.ping();
+        }
+        assertEquals(2, agent.connectionCount());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.qmp4j.QmpClient;
+import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.ops.Migration;
 import org.qmp4j.ops.MigrationProgress;
 import org.qmp4j.qga.GuestAgentClient;
@@ -60,9 +61,12 @@ class GuestMigrationTest {
 
                 long t2 = System.nanoTime();
                 try (GuestAgentClient ga = GuestAgentClient.builder().address(destination.qga)
-                        .commandTimeout(Duration.ofSeconds(30)).waitForAgent(Duration.ofSeconds(60)).connect()) {
+                        .commandTimeout(Duration.ofSeconds(30)).waitForAgent(Duration.ofSeconds(120)).connect()) {
                     assertEquals(marker, read(ga, "/tmp/marker"), "the guest's RAM came over");
                     assertEquals(bootId, read(ga, "/proc/sys/kernel/random/boot_id"), "the same boot, not a new one");
+                } catch (QmpTimeoutException e) {
+                    throw new AssertionError("no agent on the destination (" + to.execute("query-status")
+                            + "); the guest's console there ends with:\n" + tail(destination.run.resolve("console.log")), e);
                 }
                 long answered = System.nanoTime() - t2;
                 assertEquals("running", to.execute("query-status").path("status").asText());
@@ -72,6 +76,11 @@ class GuestMigrationTest {
                         + answered / 1_000_000 + " ms");
             }
         }
+    }
+
+    private static String tail(java.nio.file.Path file) throws java.io.IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 
     private static String read(GuestAgentClient ga, String path) {

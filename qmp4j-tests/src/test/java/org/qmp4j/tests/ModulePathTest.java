@@ -37,7 +37,7 @@ class ModulePathTest {
     private static final Set<String> API = Set.of("org.qmp4j", "org.qmp4j.qga", "org.qmp4j.qom", "org.qmp4j.launch",
             "org.qmp4j.schema", "org.qmp4j.ops");
     private static final Set<String> OUR_MODULES = Set.of("org.qmp4j.testkit", "org.qmp4j.cli", "org.qmp4j.fuse",
-            "org.qmp4j.fdpass");
+            "org.qmp4j.fdpass", "org.qmp4j.mux");
 
     @TempDir
     Path dir;

@@ -296,6 +296,21 @@ abstract class MuxContract {
     }
 
     @Test
+    void quitFromOneClientEndsQemuForEveryoneAndTheMuxSaysSo() throws Exception {
+        try (RawQmp quitter = new RawQmp(muxSocket).negotiate(); RawQmp other = new RawQmp(muxSocket).negotiate()) {
+            JsonNode r = quitter.call("quit", null);
+            assertTrue(r.has("return"), "QEMU's own answer to quit: " + r);
+            while (other.read() != null) { // SHUTDOWN, then the end
+                Thread.onSpinWait();
+            }
+            java.util.concurrent.CompletionException ended = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.CompletionException.class, () -> mux.whenClosed().join());
+            assertTrue(ended.getCause().getMessage().startsWith("QEMU went away"), ended.getCause().getMessage());
+            assertTrue(qemu.process().waitFor(30, TimeUnit.SECONDS), "QEMU ended");
+        }
+    }
+
+    @Test
     void theLibrarysOwnClientWorksThroughTheMux() {
         try (QmpClient c = QmpClient.connect(muxSocket.toString())) {
             assertEquals(qemu.client().greeting().version(), c.greeting().version());
