@@ -19,6 +19,7 @@ import org.qmp4j.internal.session.Await;
 import org.qmp4j.internal.session.Checks;
 import org.qmp4j.internal.session.MessageSession;
 import org.qmp4j.internal.session.Requests;
+import org.qmp4j.internal.session.SessionAccess;
 import org.qmp4j.internal.session.Threads;
 import org.qmp4j.internal.transport.SocketListener;
 import org.qmp4j.internal.transport.TlsOptions;
@@ -49,6 +50,10 @@ import org.qmp4j.internal.transport.Transports;
  * the connection's reader thread, so slow callbacks cannot stall replies or events.
  */
 public final class QmpClient implements AutoCloseable {
+    static {
+        SessionAccess.register(c -> c.session); // qmp-mux relays whole messages on the engine
+    }
+
     private final QmpClientOptions options;
     private final String name;
     private final MessageSession session;

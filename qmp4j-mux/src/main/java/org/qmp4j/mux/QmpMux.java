@@ -12,27 +12,27 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.qmp4j.Address;
 import org.qmp4j.EventSubscription;
 import org.qmp4j.QmpClient;
-import org.qmp4j.QmpCommandException;
 import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpEvent;
 import org.qmp4j.QmpException;
-import org.qmp4j.QmpRequest;
 import org.qmp4j.internal.framing.EventWire;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.session.Checks;
+import org.qmp4j.internal.session.MessageSession;
+import org.qmp4j.internal.session.SessionAccess;
 import org.qmp4j.internal.session.Threads;
 import org.qmp4j.internal.transport.FdPassingTransport;
 import org.qmp4j.internal.transport.SocketListener;
@@ -70,6 +70,7 @@ public final class QmpMux implements AutoCloseable {
     private static final Duration TLS_HANDSHAKE = Duration.ofSeconds(10);
 
     private final QmpClient upstream;
+    private final MessageSession upstreamSession;
     private final MuxOptions options;
     private final ExchangeLog log;
     private final byte[] greeting;
@@ -83,6 +84,7 @@ public final class QmpMux implements AutoCloseable {
 
     private QmpMux(Builder b) {
         this.upstream = b.upstream;
+        this.upstreamSession = SessionAccess.of(upstream);
         this.options = new MuxOptions(b.clientQueue, b.clientQueueBytes, b.commandTimeout, b.writeTimeout,
                 b.maxMessageSize);
         this.oobOffered = upstream.oobEnabled();
@@ -210,7 +212,11 @@ public final class QmpMux implements AutoCloseable {
         }
     }
 
-    /** A negotiated client's well-formed request, sent upstream; the reply goes back with the client's id. */
+    /**
+     * A negotiated client's well-formed request, sent upstream on the upstream client's engine with an id of
+     * its own; QEMU's whole reply (a return or an error, as QEMU wrote it) goes back with the client's id. The
+     * reply completes on the upstream reader, where passing it on only queues it (it never blocks).
+     */
     void forward(MuxClient client, ObjectNode request, String command, ObjectNode args, boolean oob,
             FileDescriptor[] fds) {
         JsonNode id = request.get("id");
@@ -220,43 +226,54 @@ public final class QmpMux implements AutoCloseable {
         long t0 = System.nanoTime();
         MuxClient.Slot slot = oob ? null : client.reserve();
         client.forwarded();
-        CompletableFuture<JsonNode> reply;
-        try {
-            Map<String, JsonNode> map = new LinkedHashMap<>();
-            if (args != null) {
-                args.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue()));
-            }
-            QmpRequest r = QmpRequest.of(command, map).timeout(options.commandTimeout());
-            if (fds.length > 0) {
-                r = r.fds(fds);
-            }
-            reply = upstream.executeAsync(oob ? r.oob() : r);
-        } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
+        ObjectNode message = JsonCodec.object();
+        message.put(oob ? "exec-oob" : "execute", command);
+        if (args != null) {
+            message.set("arguments", args);
         }
-        reply.whenComplete((ret, err) -> {
-            MuxClient.closeAll(fds);
-            ObjectNode body = JsonCodec.object();
-            if (err == null) {
-                body.set("return", ret);
-            } else {
-                Throwable c = unwrap(err);
-                if (c instanceof QmpCommandException q) {
-                    body.putObject("error").put("class", q.errorClass()).put("desc", q.description());
-                } else if (c instanceof QmpConnectionException && closingOrLost()) {
-                    return; // QEMU went away: every client is being disconnected
-                } else {
-                    body.putObject("error").put("class", "GenericError").put("desc", "qmp-mux: " + c.getMessage());
+        MessageSession.Call call;
+        try {
+            call = upstreamSession.send(message, fds);
+        } catch (RuntimeException e) {
+            answer(client, slot, request, id, error("qmp-mux: " + e.getMessage()), t0);
+            return;
+        } finally {
+            MuxClient.closeAll(fds); // QEMU has its own copies once the command was written
+        }
+        ScheduledFuture<?> deadline = Threads.scheduler().schedule(() -> {
+            if (upstreamSession.forget(call)) {
+                answer(client, slot, request, id, error("qmp-mux: QEMU did not answer " + command + " within "
+                        + options.commandTimeout().toSeconds() + " s"), t0);
+            }
+        }, options.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        call.reply().whenComplete((reply, failure) -> {
+            deadline.cancel(false);
+            if (failure != null) {
+                if (!closingOrLost()) {
+                    answer(client, slot, request, id, error("qmp-mux: " + unwrap(failure).getMessage()), t0);
                 }
+                return; // QEMU went away: every client is being disconnected
             }
-            if (id != null) {
-                body.set("id", id);
-            }
-            if (log != null) { // first: once a client has the reply, the log has it too
-                log.exchange(client.name, request, body, System.nanoTime() - t0);
-            }
-            client.forwardedReply(slot, null, body);
+            reply.remove("id"); // ours; the client's goes on instead
+            answer(client, slot, request, id, reply, t0);
         });
+    }
+
+    private static ObjectNode error(String desc) {
+        ObjectNode body = JsonCodec.object();
+        body.putObject("error").put("class", "GenericError").put("desc", desc);
+        return body;
+    }
+
+    private void answer(MuxClient client, MuxClient.Slot slot, ObjectNode request, JsonNode id, ObjectNode body,
+            long t0) {
+        if (id != null) {
+            body.set("id", id);
+        }
+        if (log != null) { // first: once a client has the reply, the log has it too
+            log.exchange(client.name, request, body, System.nanoTime() - t0);
+        }
+        client.forwardedReply(slot, null, body);
     }
 
     private boolean closingOrLost() {
