@@ -51,7 +51,18 @@ import org.qmp4j.internal.transport.Transports;
  */
 public final class QmpClient implements AutoCloseable {
     static {
-        SessionAccess.register(c -> c.session); // qmp-mux relays whole messages on the engine
+        // qmp-mux relays whole messages on the engine
+        SessionAccess.register(new SessionAccess.Hooks() {
+            @Override
+            public MessageSession session(QmpClient client) {
+                return client.session;
+            }
+
+            @Override
+            public void tapEvents(QmpClient client, java.util.function.Consumer<QmpEvent> tap) {
+                client.protocol.tap(tap);
+            }
+        });
     }
 
     private final QmpClientOptions options;

@@ -26,6 +26,7 @@ final class QmpProtocol implements MessageSession.Handler {
     private final boolean awaitGreeting;
     private final CompletableFuture<ObjectNode> greetingMessage = new CompletableFuture<>();
     private final CopyOnWriteArrayList<EventSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private volatile java.util.function.Consumer<QmpEvent> tap;
     private boolean offered; // reader thread only: events queued during the current read
 
     QmpProtocol(String name, boolean awaitGreeting) {
@@ -132,7 +133,20 @@ final class QmpProtocol implements MessageSession.Handler {
         LOG.warn("{}: dropping unexpected message: {}", name, message);
     }
 
+    /** @param t called on this reader thread with every event before the subscriptions (qmp-mux); null: none */
+    void tap(java.util.function.Consumer<QmpEvent> t) {
+        this.tap = t;
+    }
+
     private void deliver(QmpEvent event) {
+        java.util.function.Consumer<QmpEvent> t = tap;
+        if (t != null) {
+            try {
+                t.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: event tap failed on {}", name, event.name(), e);
+            }
+        }
         for (EventSubscription s : subscriptions) {
             if (s.accepts(event)) {
                 s.offer(event);

@@ -23,7 +23,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.qmp4j.Address;
-import org.qmp4j.EventSubscription;
 import org.qmp4j.QmpClient;
 import org.qmp4j.QmpConnectionException;
 import org.qmp4j.QmpEvent;
@@ -78,7 +77,6 @@ public final class QmpMux implements AutoCloseable {
     private final List<Door> doors = new ArrayList<>();
     private final Set<MuxClient> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clientNumbers = new AtomicInteger();
-    private final EventSubscription events;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -103,7 +101,6 @@ public final class QmpMux implements AutoCloseable {
         if (log != null) {
             log.greeting(g);
         }
-        this.events = upstream.subscribe(e -> true);
     }
 
     private void start(Builder b) {
@@ -115,7 +112,7 @@ public final class QmpMux implements AutoCloseable {
             close();
             throw e;
         }
-        Threads.newThread("qmp4j-mux-events", this::fanOut).start();
+        SessionAccess.tapEvents(upstream, this::fanOut);
         for (Door d : doors) {
             Threads.newThread("qmp4j-mux-accept " + d.address, d::acceptLoop).start();
         }
@@ -177,7 +174,7 @@ public final class QmpMux implements AutoCloseable {
         for (MuxClient c : List.copyOf(clients)) {
             c.close();
         }
-        events.close();
+        SessionAccess.tapEvents(upstream, null);
         if (log != null) {
             log.close();
         }
@@ -287,34 +284,24 @@ public final class QmpMux implements AutoCloseable {
         return t;
     }
 
-    /** One thread: each event encoded once, queued to every negotiated client (never blocking), logged. */
-    private void fanOut() {
-        long dropped = 0;
-        try {
-            while (!closing) {
-                QmpEvent e = events.poll(Duration.ofSeconds(1));
-                long lost = events.dropped();
-                if (lost > dropped) {
-                    LOG.warn("{} events from QEMU were dropped before they could be fanned out (the upstream "
-                            + "client's event queue of {} was full)", lost - dropped, events.capacity());
-                    dropped = lost;
-                }
-                if (e == null) {
-                    continue;
-                }
-                byte[] json = EventWire.encode(e); // QEMU's data bytes as they came: no tree built
-                if (log != null) { // first: once a client has the event, the log has it too
-                    log.event(json);
-                }
-                byte[] bytes = MuxClient.frame(json);
-                for (MuxClient c : clients) {
-                    if (c.negotiated()) {
-                        c.send(bytes);
-                    }
-                }
+    /**
+     * Upstream reader thread: each event encoded once (QEMU's data bytes as they came, no tree), logged, and
+     * offered to every negotiated client's queue, which never blocks. Events and replies thus reach a client
+     * in QEMU's order, and none is dropped on the way: a client whose queue is full is disconnected instead.
+     */
+    private void fanOut(QmpEvent e) {
+        if (closing) {
+            return;
+        }
+        byte[] json = EventWire.encode(e);
+        if (log != null) { // first: once a client has the event, the log has it too
+            log.event(json);
+        }
+        byte[] bytes = MuxClient.frame(json);
+        for (MuxClient c : clients) {
+            if (c.negotiated()) {
+                c.send(bytes);
             }
-        } catch (QmpException ended) {
-            // the upstream connection ended or the mux closed the subscription: whenClosed handles it
         }
     }
 
