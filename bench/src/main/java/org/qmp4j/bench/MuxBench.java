@@ -88,11 +88,22 @@ public final class MuxBench {
              QmpClient viaMux = QmpClient.connect("unix:" + dir.resolve("mux.sock"))) {
             RawJavaClient rawA = RawJavaClient.open(dir.resolve("a-raw.sock").toString());
             RawJavaClient rawMux = RawJavaClient.open(dir.resolve("mux.sock").toString());
+            // The floor of any multiplexer: socat relaying bytes to B's second monitor, parsing nothing.
+            Path relaySocket = dir.resolve("relay.sock");
+            Process relay = new ProcessBuilder("socat", "UNIX-LISTEN:" + relaySocket + ",fork",
+                    "UNIX-CONNECT:" + dir.resolve("b-raw.sock")).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            for (int i = 0; i < 200 && !Files.exists(relaySocket); i++) {
+                Thread.sleep(10);
+            }
+            RawJavaClient rawRelay = RawJavaClient.open(relaySocket.toString());
             QmpClient direct = a.client();
-            String[] names = {"qmp4j `QmpClient`", "raw `SocketChannel`"};
+            String[] names = {"qmp4j `QmpClient`", "raw `SocketChannel`",
+                "raw `SocketChannel`, through socat relaying bytes instead of the mux (the floor of any mux)"};
             Trip[][] pairs = {
                 {() -> direct.execute("query-status"), () -> viaMux.execute("query-status")},
                 {rawA::roundTrip, rawMux::roundTrip},
+                {rawA::roundTrip, rawRelay::roundTrip},
             };
             double[][][] rates = new double[pairs.length][2][rounds];
             for (Trip[] pair : pairs) { // uncounted: the JIT's warm-up of every path
@@ -109,6 +120,8 @@ public final class MuxBench {
             }
             rawA.close();
             rawMux.close();
+            rawRelay.close();
+            relay.destroy();
             String version = a.client().greeting().version().toString();
             System.out.println("## Multiplexer (qmp4j-mux)");
             System.out.println();
@@ -120,7 +133,8 @@ public final class MuxBench {
             System.out.printf(Locale.ROOT, "Sequential `query-status`, one at a time, for %.0f s per run, in %d interleaved rounds (A, B,%n",
                     seconds, rounds);
             System.out.println("A, B...) after an uncounted warm-up of 3 s each; the raw client writes pre-encoded commands");
-            System.out.println("and counts line ends (A's second monitor against the mux). Median, min and max of the rounds;");
+            System.out.println("and counts line ends (A's second monitor against the mux; and, as the floor of any mux, against");
+            System.out.println("socat relaying bytes to B's second monitor). Median, min and max of the rounds;");
             System.out.println("× direct = median through the mux / median direct (target ≥ 0.8).");
             System.out.println();
             System.out.println("| client | direct, round trips/s | through the mux | min–max direct | min–max mux | × direct | target |");
@@ -128,9 +142,9 @@ public final class MuxBench {
             for (int p = 0; p < pairs.length; p++) {
                 double d = median(rates[p][0]);
                 double m = median(rates[p][1]);
-                System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f–%,.0f | %,.0f–%,.0f | %.2f | ≥ 0.8: %s |%n",
+                System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f–%,.0f | %,.0f–%,.0f | %.2f | %s |%n",
                         names[p], d, m, min(rates[p][0]), max(rates[p][0]), min(rates[p][1]), max(rates[p][1]), m / d,
-                        m / d >= 0.8 ? "met" : "missed");
+                        p == 2 ? "the floor, not a target" : m / d >= 0.8 ? "≥ 0.8: met" : "≥ 0.8: missed");
             }
             System.out.flush();
         }
