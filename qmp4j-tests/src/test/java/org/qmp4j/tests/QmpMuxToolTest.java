@@ -45,7 +45,7 @@ class QmpMuxToolTest {
                 "--listen", mux.toString(), "--read-only", readOnly.toString(), "--log", dir.resolve("mux.log").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mux.err").toFile()).start();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // the first run builds the tools
-        while (!muxLog().contains("qmp-mux: serving") && muxProcess.isAlive() && System.nanoTime() < until) {
+        while (!muxLog().contains("serving QEMU") && muxProcess.isAlive() && System.nanoTime() < until) {
             Thread.sleep(50);
         }
         assertTrue(Files.exists(mux) && Files.exists(readOnly), this::muxLog);

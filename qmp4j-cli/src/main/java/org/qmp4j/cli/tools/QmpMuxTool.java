@@ -128,9 +128,7 @@ public final class QmpMuxTool extends Tool {
             mux.close();
             return ExitCode.OK;
         }
-        in.err().println("qmp-mux: serving QEMU " + qemu.greeting().version() + " on "
-                + String.join(", ", mux.addresses().stream().map(Object::toString).toList()));
-        in.err().flush();
+        // QmpMux logs what it serves on (stderr, through the launcher's logger).
         try {
             mux.whenClosed().join();
             return ExitCode.OK;
