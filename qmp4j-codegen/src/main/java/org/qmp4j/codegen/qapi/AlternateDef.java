@@ -14,7 +14,16 @@ import java.util.List;
  */
 public record AlternateDef(String name, List<Branch> alternatives, Condition condition, List<Feature> features,
         Doc doc, SourceLocation location) implements Definition {
-    /** Copies the lists. */
+    /**
+     * Copies the lists: the model is immutable.
+     *
+     * @param name the alternate's name
+     * @param alternatives in the schema's order
+     * @param condition under which it exists
+     * @param features its features
+     * @param doc its documentation, or null
+     * @param location where it is defined
+     */
     public AlternateDef {
         alternatives = List.copyOf(alternatives);
         features = List.copyOf(features);

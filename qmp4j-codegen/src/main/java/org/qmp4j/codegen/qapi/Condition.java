@@ -38,7 +38,11 @@ public sealed interface Condition permits Condition.Always, Condition.Config, Co
      * @param conditions at least one
      */
     record All(List<Condition> conditions) implements Condition {
-        /** Copies the list. */
+        /**
+         * Copies the list: the model is immutable.
+         *
+         * @param conditions at least one
+         */
         public All {
             conditions = List.copyOf(conditions);
         }
@@ -55,7 +59,11 @@ public sealed interface Condition permits Condition.Always, Condition.Config, Co
      * @param conditions at least one
      */
     record Any(List<Condition> conditions) implements Condition {
-        /** Copies the list. */
+        /**
+         * Copies the list: the model is immutable.
+         *
+         * @param conditions at least one
+         */
         public Any {
             conditions = List.copyOf(conditions);
         }

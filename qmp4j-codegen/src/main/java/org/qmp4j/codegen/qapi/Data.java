@@ -17,7 +17,11 @@ public sealed interface Data permits Data.Inline, Data.Ref {
      * @param members in the schema's order
      */
     record Inline(List<Member> members) implements Data {
-        /** Copies the list. */
+        /**
+         * Copies the list: the model is immutable.
+         *
+         * @param members in the schema's order
+         */
         public Inline {
             members = List.copyOf(members);
         }

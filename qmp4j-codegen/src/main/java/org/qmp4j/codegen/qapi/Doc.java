@@ -19,7 +19,17 @@ import java.util.Optional;
 public record Doc(String symbol, String body, Map<String, String> members, Map<String, String> features,
         List<Section> sections, SourceLocation location) {
 
-    /** Keeps the maps' order and copies the lists. */
+    /**
+     * Keeps the maps' order and copies everything: the model is immutable.
+     *
+     * @param symbol the name the block documents, or null for a free-form block
+     * @param body the text before the first member, feature or tagged section
+     * @param members {@code # @member: text}, in the schema's order
+     * @param features the {@code # @feature: text} lines after {@code # Features:}, in the schema's order
+     * @param sections the tagged sections ({@code Since:}, {@code Returns:}, {@code Errors:}, {@code Example:},
+     *     {@code Notes:}, {@code TODO:}) and untagged text after the members, in the schema's order
+     * @param location the line of the opening {@code ##}
+     */
     public Doc {
         members = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(members));
         features = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(features));

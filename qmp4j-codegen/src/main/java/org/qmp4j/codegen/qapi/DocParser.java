@@ -47,7 +47,10 @@ final class DocParser {
             boolean unindented = !l.isEmpty() && !Character.isWhitespace(l.charAt(0));
             Matcher item = ITEM.matcher(l);
             Matcher tag = TAG.matcher(l);
-            if (unindented && item.matches()) {
+            if (symbol == null) {
+                // A free-form block (a heading, an introduction) is all text; QEMU gives it no sections.
+                body.append(body.length() > 0 ? "\n" : "").append(l);
+            } else if (unindented && item.matches()) {
                 Map<String, StringBuilder> target = inFeatures ? features : members;
                 current = new StringBuilder(orEmpty(item.group(2)));
                 if (target.put(item.group(1), current) != null) {
@@ -65,8 +68,7 @@ final class DocParser {
                 texts.add(current);
                 mode = Mode.SECTION;
                 inFeatures = false;
-            } else if ((mode == Mode.MEMBER || mode == Mode.FEATURE) && afterBlank && unindented) {
-                // Text after a blank line at the margin ends a member's description (QEMU's rule too).
+            } else if (afterBlank && unindented && endsParagraph(mode, tags, l)) {
                 current = new StringBuilder(l);
                 tags.add(null);
                 texts.add(current);
@@ -85,6 +87,19 @@ final class DocParser {
             sections.add(new Doc.Section(tags.get(s), dedent(texts.get(s).toString())));
         }
         return new Doc(symbol, dedent(body.toString()), finish(members), finish(features), sections, location);
+    }
+
+    /**
+     * Whether a paragraph at the margin after a blank line leaves the current member, feature or section
+     * for untagged text. It always leaves a member's or feature's description (QEMU's rule), and
+     * {@code Since:}; other tagged sections run on in 7.2's style (an example's unindented lines), except
+     * into a 10.0-style rST directive ({@code .. qmp-example::}, {@code .. note::}).
+     */
+    private static boolean endsParagraph(Mode mode, List<String> tags, String line) {
+        if (mode == Mode.MEMBER || mode == Mode.FEATURE) {
+            return true;
+        }
+        return mode == Mode.SECTION && ("Since".equals(tags.get(tags.size() - 1)) || line.startsWith(".. "));
     }
 
     private static String orEmpty(String s) {

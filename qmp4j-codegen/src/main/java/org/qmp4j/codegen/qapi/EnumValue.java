@@ -10,7 +10,13 @@ import java.util.List;
  * @param features its features
  */
 public record EnumValue(String name, Condition condition, List<Feature> features) {
-    /** Copies the list. */
+    /**
+     * Copies the list: the model is immutable.
+     *
+     * @param name the value as it is on the wire
+     * @param condition under which it exists
+     * @param features its features
+     */
     public EnumValue {
         features = List.copyOf(features);
     }

@@ -12,7 +12,15 @@ import java.util.List;
  * @param features its features
  */
 public record Member(String name, TypeRef type, boolean optional, Condition condition, List<Feature> features) {
-    /** Copies the list. */
+    /**
+     * Copies the list: the model is immutable.
+     *
+     * @param name the member's name on the wire, without the {@code *} that marks it optional
+     * @param type its type
+     * @param optional whether it was written {@code '*name'}
+     * @param condition under which it exists
+     * @param features its features
+     */
     public Member {
         features = List.copyOf(features);
     }

@@ -3,6 +3,7 @@ package org.qmp4j.codegen.qapi;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -67,7 +68,8 @@ public final class QapiParser {
             src = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new QapiException(from != null ? from : new SourceLocation(path, 1),
-                    "can't read " + (from != null ? "include file " : "") + path + ": " + e);
+                    "can't read " + (from != null ? "include file " : "") + path + ": "
+                    + (e instanceof NoSuchFileException ? "no such file" : e.toString()));
         }
         files.add(path);
         Path saved = file;

@@ -40,6 +40,8 @@ final class QapiReader {
     record DocBlock(List<String> lines, int line) {
     }
 
+    private static final String DOUBLE_QUOTE = "QAPI strings are single-quoted, found '\"'";
+
     private final Path file;
     private final String src;
     private int pos;
@@ -172,7 +174,7 @@ final class QapiReader {
             case '\'':
                 return new Str(readString(), at);
             case '"':
-                throw error(at, "QAPI strings are single-quoted, found '\"'");
+                throw error(at, DOUBLE_QUOTE);
             default:
                 if (src.startsWith("true", pos)) {
                     pos += 4;
@@ -198,7 +200,7 @@ final class QapiReader {
         while (true) {
             skipInsideExpression();
             if (peek() != '\'') {
-                throw error(line, "expected a string as key");
+                throw error(line, peek() == '"' ? DOUBLE_QUOTE : "expected a string as key" + found());
             }
             int keyLine = line;
             String key = readString();

@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param line the line, from 1
  */
 public record SourceLocation(Path file, int line) {
-    /** Checks the file is given. */
+    /**
+     * Checks the file is given.
+     *
+     * @param file the file, as reached from the path given to the parser
+     * @param line the line, from 1
+     */
     public SourceLocation {
         Objects.requireNonNull(file, "file");
     }
