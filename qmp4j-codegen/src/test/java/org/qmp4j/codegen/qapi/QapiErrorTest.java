@@ -41,7 +41,8 @@ class QapiErrorTest {
     void lexicalErrors() throws IOException {
         assertEquals("schema.json:2: missing terminating \"'\"", error("\n{ 'struct': 'S\n  'data': {} }\n"));
         assertEquals("schema.json:1: QAPI strings are single-quoted, found '\"'", error("{ \"struct\": 'S' }"));
-        assertEquals("schema.json:3: expected ',' or '}', found '''", error("{ 'struct': 'S',\n 'data': {}\n 'x': 1 }"));
+        assertEquals("schema.json:3: expected ',' or '}', found '''",
+                error("{ 'struct': 'S',\n 'data': {}\n 'x': 1 }"));
         assertEquals("schema.json:1: expected '{' or a comment at the top level, found '['", error("[ 'a' ]"));
         assertEquals("schema.json:1: duplicate key 'data'", error("{ 'struct': 'S', 'data': {}, 'data': {} }"));
         assertEquals("schema.json:1: expected a value, found the end of the file", error("{ 'struct': "));
@@ -86,9 +87,11 @@ class QapiErrorTest {
         assertEquals("schema.json:3: union 'U': discriminator 'kind' is not a member of the base",
                 error(types + "{ 'union': 'U', 'base': { 'type': 'K' }, 'discriminator': 'kind', 'data': {} }"));
         assertEquals("schema.json:3: union 'U': branch 'b' is not a value of 'K'",
-                error(types + "{ 'union': 'U', 'base': { 'kind': 'K' }, 'discriminator': 'kind', 'data': { 'b': 'A' } }"));
-        assertEquals("schema.json:3: union 'U' branch 'a' refers to 'K', which is an enum, not a struct or union",
-                error(types + "{ 'union': 'U', 'base': { 'kind': 'K' }, 'discriminator': 'kind', 'data': { 'a': 'K' } }"));
+                error(types + "{ 'union': 'U', 'base': { 'kind': 'K' }, 'discriminator': 'kind',\n"
+                        + "  'data': { 'b': 'A' } }"));
+        assertEquals("schema.json:4: union 'U' branch 'a' refers to 'K', which is an enum, not a struct or union",
+                error(types + "{ 'union': 'U', 'base': { 'kind': 'K' }, 'discriminator': 'kind',\n"
+                        + "  'data': { 'a': 'K' } }"));
     }
 
     @Test
