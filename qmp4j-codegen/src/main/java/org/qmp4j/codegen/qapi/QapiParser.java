@@ -179,22 +179,25 @@ public final class QapiParser {
             }
             case "alternate": {
                 keys(o, what, ALTERNATE_KEYS, "data");
-                return new AlternateDef(name, branches(obj(e.get("data"), what + " 'data'"), what, true),
-                        cond, features, doc, loc);
+                Obj data = obj(e.get("data"), what + " 'data'");
+                if (data.entries().isEmpty()) {
+                    throw new QapiException(at(data.line()), what + " 'data' must not be empty");
+                }
+                return new AlternateDef(name, branches(data, what, true), cond, features, doc, loc);
             }
             case "command": {
                 keys(o, what, COMMAND_KEYS);
                 Node returns = e.get("returns");
-                return new CommandDef(name, data(e.get("data"), what + " 'data'", Validator.Expect.ARGUMENTS),
-                        flag(e, "boxed", false, what), returns == null ? null : type(returns, what + " 'returns'"),
+                return new CommandDef(name, arguments(e, what), flag(e, "boxed", false, what),
+                        returns == null ? null : type(returns, what + " 'returns'"),
                         flag(e, "success-response", true, what), flag(e, "gen", true, what),
                         flag(e, "allow-oob", false, what), flag(e, "allow-preconfig", false, what),
                         flag(e, "coroutine", false, what), cond, features, doc, loc);
             }
             default: {
                 keys(o, what, EVENT_KEYS);
-                return new EventDef(name, data(e.get("data"), what + " 'data'", Validator.Expect.ARGUMENTS),
-                        flag(e, "boxed", false, what), cond, features, doc, loc);
+                return new EventDef(name, arguments(e, what), flag(e, "boxed", false, what), cond, features, doc,
+                        loc);
             }
         }
     }
@@ -210,6 +213,16 @@ public final class QapiParser {
                 throw new QapiException(at(o.line()), what + " lacks key '" + r + "'");
             }
         }
+    }
+
+    /** A command's or event's {@code 'data'}; a boxed one must name a type. */
+    private Data arguments(Map<String, Node> e, String what) {
+        Node data = e.get("data");
+        if (flag(e, "boxed", false, what) && !(data instanceof Str)) {
+            throw new QapiException(at(data == null ? e.get("boxed").line() : data.line()),
+                    what + " is 'boxed', so its 'data' must name a type");
+        }
+        return data(data, what + " 'data'", Validator.Expect.ARGUMENTS);
     }
 
     private Data data(Node n, String what, Validator.Expect expect) {

@@ -77,6 +77,11 @@ class QapiErrorTest {
                 error("{ 'struct': 'S', 'data': {}, 'if': { 'one': 'X' } }"));
         assertEquals("schema.json:1: struct 'S' 'if' 'all' must be a non-empty array",
                 error("{ 'struct': 'S', 'data': {}, 'if': { 'all': [] } }"));
+        assertEquals("schema.json:1: command 'c' is 'boxed', so its 'data' must name a type",
+                error("{ 'command': 'c', 'boxed': true }"));
+        assertEquals("schema.json:2: event 'E' is 'boxed', so its 'data' must name a type",
+                error("{ 'event': 'E', 'boxed': true,\n  'data': { 'a': 'int' } }"));
+        assertEquals("schema.json:1: alternate 'A' 'data' must not be empty", error("{ 'alternate': 'A', 'data': {} }"));
         assertEquals("schema.json:1: command 'c' 'boxed' must be true or false",
                 error("{ 'command': 'c', 'boxed': 'yes' }"));
     }
