@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,47 @@ class RealSchemaTest {
                 get(cur, "StatusInfo", StructDef.class).members().stream().map(Member::name).toList());
         assertTrue(cur.commands().size() > old.commands().size());
         assertTrue(cur.types().size() > old.types().size());
+    }
+
+    /** The doc parser's check: every {@code @name:} it found in a block is a member, value or feature there. */
+    @Test
+    void everyDocumentedNameExistsInItsDefinition() {
+        for (String v : List.of("7.2", "10.0")) {
+            for (String which : List.of("qapi", "qga")) {
+                QapiSchema s = schema(v, which);
+                for (Definition d : s.definitions()) {
+                    Set<String> names = new HashSet<>();
+                    Set<String> features = new HashSet<>();
+                    d.features().forEach(f -> features.add(f.name()));
+                    List<Member> members = List.of();
+                    if (d instanceof StructDef st) {
+                        members = s.allMembers(st);
+                    } else if (d instanceof UnionDef u) {
+                        members = s.members(u.base());
+                    } else if (d instanceof CommandDef c) {
+                        members = s.members(c.data());
+                    } else if (d instanceof EventDef e) {
+                        members = s.members(e.data());
+                    }
+                    members.forEach(m -> {
+                        names.add(m.name());
+                        m.features().forEach(f -> features.add(f.name()));
+                    });
+                    if (d instanceof EnumDef e) {
+                        e.values().forEach(x -> {
+                            names.add(x.name());
+                            x.features().forEach(f -> features.add(f.name()));
+                        });
+                    } else if (d instanceof AlternateDef a) {
+                        a.alternatives().forEach(b -> names.add(b.name()));
+                    }
+                    assertTrue(names.containsAll(d.doc().members().keySet()), v + " " + d.name() + ": "
+                            + d.doc().members().keySet() + " not all in " + names);
+                    assertTrue(features.containsAll(d.doc().features().keySet()), v + " " + d.name() + ": "
+                            + d.doc().features().keySet() + " not all in " + features);
+                }
+            }
+        }
     }
 
     @Test
