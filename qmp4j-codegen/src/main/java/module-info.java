@@ -1,0 +1,7 @@
+/**
+ * The typed-API generator's front end: {@link org.qmp4j.codegen.qapi.QapiParser} reads QEMU's QAPI schema
+ * files into the model of {@code org.qmp4j.codegen.qapi}.
+ */
+module org.qmp4j.codegen {
+    exports org.qmp4j.codegen.qapi;
+}
