@@ -172,4 +172,50 @@ class RealSchemaTest {
             assertEquals(List.of(), s.events());
         }
     }
+
+    @Test
+    void theJavaNamesAreUniqueInEveryScopeOfBothSchemas() {
+        for (String v : List.of("7.2", "10.0")) {
+            for (String which : List.of("qapi", "qga")) {
+                QapiSchema s = schema(v, which);
+                java.util.Map<String, String> types = new java.util.HashMap<>();
+                java.util.Map<String, String> methods = new java.util.HashMap<>();
+                for (Definition d : s.definitions()) {
+                    String javaType; // Java 17: no patterns in switch
+                    if (d instanceof CommandDef c) {
+                        javaType = c.data() instanceof Data.Inline i && !i.members().isEmpty()
+                                ? org.qmp4j.codegen.java.Names.argumentsRecord(c.name()) : null;
+                    } else if (d instanceof EventDef e) {
+                        javaType = org.qmp4j.codegen.java.Names.eventRecord(e.name());
+                    } else {
+                        javaType = org.qmp4j.codegen.java.Names.type(d.name());
+                    }
+                    if (javaType != null) {
+                        String clash = types.put(javaType, d.name());
+                        assertTrue(clash == null, v + " " + which + ": " + d.name() + " and " + clash + " both become " + javaType);
+                    }
+                    if (d instanceof CommandDef c) {
+                        String clash = methods.put(org.qmp4j.codegen.java.Names.method(c.name()), c.name());
+                        assertTrue(clash == null, v + ": commands " + c.name() + " and " + clash + " share a method name");
+                        unique(v + " " + c.name(), s.members(c.data()).stream().map(Member::name).toList(), false);
+                    }
+                    if (d instanceof StructDef st) {
+                        unique(v + " " + st.name(), s.allMembers(st).stream().map(Member::name).toList(), false);
+                    }
+                    if (d instanceof EnumDef en) {
+                        unique(v + " " + en.name(), en.values().stream().map(EnumValue::name).toList(), true);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void unique(String scope, List<String> qapiNames, boolean constants) {
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (String n : qapiNames) {
+            String j = constants ? org.qmp4j.codegen.java.Names.constant(n) : org.qmp4j.codegen.java.Names.member(n);
+            String clash = seen.put(j, n);
+            assertTrue(clash == null, scope + ": " + n + " and " + clash + " both become " + j);
+        }
+    }
 }
