@@ -1,0 +1,583 @@
+package org.qmp4j.codegen.java;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.qmp4j.codegen.qapi.AlternateDef;
+import org.qmp4j.codegen.qapi.CommandDef;
+import org.qmp4j.codegen.qapi.Data;
+import org.qmp4j.codegen.qapi.Definition;
+import org.qmp4j.codegen.qapi.Doc;
+import org.qmp4j.codegen.qapi.EnumDef;
+import org.qmp4j.codegen.qapi.EnumValue;
+import org.qmp4j.codegen.qapi.EventDef;
+import org.qmp4j.codegen.qapi.Feature;
+import org.qmp4j.codegen.qapi.Member;
+import org.qmp4j.codegen.qapi.QapiSchema;
+import org.qmp4j.codegen.qapi.StructDef;
+import org.qmp4j.codegen.qapi.TypeRef;
+import org.qmp4j.codegen.qapi.UnionDef;
+
+/**
+ * Emits the typed Java API of a QAPI schema: the code needs only {@code qmp4j-core} (and its Jackson) to
+ * compile and run. The rules, one everywhere:
+ * <ul>
+ * <li>enums → Java enums with one constant per value ({@link Names#constant}) and {@code UNKNOWN} for
+ *     values the schema did not know. Decoding a value this schema lacks gives {@code UNKNOWN} and never
+ *     fails; the raw string is not kept (a caller who needs it reads the reply as {@code JsonNode}), and
+ *     {@code UNKNOWN} encodes as JSON {@code null}.</li>
+ * <li>structs → records, base members first, a component per member ({@link Names#member}) with its wire
+ *     name in {@code @JsonProperty}; an optional member is a nullable component, and null is never sent;
+ *     unknown fields are ignored so replies of newer QEMUs decode; {@code builder()} where there are
+ *     members.</li>
+ * <li>built-in types: {@code str} and {@code QType} → {@code String}, every integer type → {@code Long},
+ *     {@code number} → {@code Double}, {@code bool} → {@code Boolean}, {@code any} and {@code null} →
+ *     {@code JsonNode}, arrays → {@code List}.</li>
+ * <li>unions and alternates → {@code JsonNode} for now (sealed interfaces come later): wherever one is
+ *     used, the caller reads or builds the JSON.</li>
+ * <li>commands → the facade {@code Qmp} over {@code QmpClient}, a method and an {@code ...Async} one each;
+ *     for the guest agent {@code Qga} over {@code GuestAgentClient}, synchronous only (that client has no
+ *     asynchronous calls).</li>
+ * <li>events → records {@code <Name>Event} with {@code timestamp()} and the members, and a static
+ *     {@code from(QmpEvent)}; typed subscriptions come later.</li>
+ * <li>{@code 'if'} conditions are ignored: everything is generated, and a live QEMU built without a
+ *     feature answers its commands with an error (drift detection will tell).</li>
+ * <li>the feature {@code deprecated} → {@code @Deprecated}; the schema's documentation → Javadoc.</li>
+ * </ul>
+ */
+public final class JavaGenerator {
+
+    /** Which facade to generate, over which client of {@code qmp4j-core}. */
+    public enum Facade {
+        /** {@code Qmp} over {@code org.qmp4j.QmpClient}. */
+        QMP,
+        /** {@code Qga} over {@code org.qmp4j.qga.GuestAgentClient}. */
+        QGA;
+
+        /** @return the facade's simple class name */
+        public String className() {
+            return this == QMP ? "Qmp" : "Qga";
+        }
+
+        String client() {
+            return this == QMP ? "org.qmp4j.QmpClient" : "org.qmp4j.qga.GuestAgentClient";
+        }
+    }
+
+    /** The package-private holder of the generated code's ObjectMapper. */
+    static final String JSON_CLASS = "QapiJson";
+
+    private final QapiSchema schema;
+    private final String pkg;
+    private final Facade facade;
+    /** Simple names the generated package defines: an import of the same simple name would clash. */
+    private final Set<String> own = new HashSet<>();
+
+    private JavaGenerator(QapiSchema schema, String pkg, Facade facade) {
+        this.schema = schema;
+        this.pkg = pkg;
+        this.facade = facade;
+    }
+
+    /**
+     * Writes the generated API's source files under {@code outDir} (in the package's directories).
+     *
+     * @param schema the parsed schema
+     * @param packageName the generated code's package
+     * @param outDir the source root to write into
+     * @param facade {@code Qmp} or {@code Qga}
+     * @return the files written
+     */
+    public static List<Path> generate(QapiSchema schema, String packageName, Path outDir, Facade facade) {
+        List<Path> written = new ArrayList<>();
+        try {
+            for (Map.Entry<String, String> e : sources(schema, packageName, facade).entrySet()) {
+                Path file = outDir.resolve(e.getKey());
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, e.getValue());
+                written.add(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return written;
+    }
+
+    /**
+     * {@link #generate(QapiSchema, String, Path, Facade)} with the facade {@code Qmp}.
+     *
+     * @param schema the parsed schema
+     * @param packageName the generated code's package
+     * @param outDir the source root to write into
+     * @return the files written
+     */
+    public static List<Path> generate(QapiSchema schema, String packageName, Path outDir) {
+        return generate(schema, packageName, outDir, Facade.QMP);
+    }
+
+    /**
+     * The generated sources without writing them.
+     *
+     * @param schema the parsed schema
+     * @param packageName the generated code's package
+     * @param facade {@code Qmp} or {@code Qga}
+     * @return by path relative to the source root ({@code org/example/RunState.java}), the file's text
+     */
+    public static Map<String, String> sources(QapiSchema schema, String packageName, Facade facade) {
+        return new JavaGenerator(schema, packageName, facade).run();
+    }
+
+    private Map<String, String> run() {
+        own.add(facade.className());
+        own.add(JSON_CLASS);
+        for (Definition d : schema.types()) {
+            if (d instanceof EnumDef || d instanceof StructDef) {
+                own.add(Names.type(d.name()));
+            }
+        }
+        schema.commands().forEach(c -> own.add(Names.argumentsRecord(c.name())));
+        schema.events().forEach(e -> own.add(Names.eventRecord(e.name())));
+
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Definition d : schema.types()) {
+            if (d instanceof EnumDef e) {
+                put(out, Names.type(e.name()), enumSource(e));
+            } else if (d instanceof StructDef s) {
+                put(out, Names.type(s.name()), recordSource(Names.type(s.name()), s, schema.allMembers(s), null));
+            }
+            // unions and alternates: JsonNode wherever used (see the class comment)
+        }
+        for (CommandDef c : schema.commands()) {
+            if (c.data() instanceof Data.Inline in && !in.members().isEmpty()) {
+                put(out, Names.argumentsRecord(c.name()), recordSource(Names.argumentsRecord(c.name()), c,
+                        in.members(), null));
+            }
+        }
+        for (EventDef e : schema.events()) {
+            put(out, Names.eventRecord(e.name()), recordSource(Names.eventRecord(e.name()), e,
+                    eventMembers(e), e.name()));
+        }
+        put(out, facade.className(), facadeSource());
+        put(out, JSON_CLASS, jsonSource());
+        return out;
+    }
+
+    private void put(Map<String, String> out, String simpleName, String source) {
+        String path = (pkg.isEmpty() ? "" : pkg.replace('.', '/') + "/") + simpleName + ".java";
+        if (out.put(path, source) != null) {
+            throw new IllegalStateException("two generated classes named " + simpleName);
+        }
+    }
+
+    /** An event's members; a boxed event whose data is a union or alternate has one: {@code data}. */
+    private List<Member> eventMembers(EventDef e) {
+        if (e.data() instanceof Data.Ref ref && schema.lookup(ref.type(), StructDef.class).isEmpty()) {
+            return List.of(new Member("data", new TypeRef.Named(ref.type()), false, null, List.of()));
+        }
+        return schema.members(e.data());
+    }
+
+    // ---------------------------------------------------------------- one file
+
+    /** Collects a file's imports while its body is written; a simple name the package defines stays qualified. */
+    private final class Source {
+        private final Set<String> imports = new TreeSet<>();
+        private final StringBuilder body = new StringBuilder();
+
+        String n(String qualified) {
+            String simple = qualified.substring(qualified.lastIndexOf('.') + 1);
+            if (own.contains(simple)) {
+                return qualified;
+            }
+            if (!qualified.startsWith("java.lang.") || qualified.indexOf('.', 10) > 0) {
+                imports.add(qualified);
+            }
+            return simple;
+        }
+
+        Source a(Object... parts) {
+            for (Object p : parts) {
+                body.append(p);
+            }
+            return this;
+        }
+
+        String finish() {
+            StringBuilder b = new StringBuilder("// Generated by qmp4j-codegen from QEMU's QAPI schema. Do not edit.\n");
+            if (!pkg.isEmpty()) {
+                b.append("package ").append(pkg).append(";\n\n");
+            }
+            for (String i : imports) {
+                b.append("import ").append(i).append(";\n");
+            }
+            return b.append(imports.isEmpty() ? "" : "\n").append(body).toString();
+        }
+    }
+
+    private String javaType(Source s, TypeRef t) {
+        if (t instanceof TypeRef.ArrayOf a) {
+            return s.n("java.util.List") + "<" + javaType(s, a.element()) + ">";
+        }
+        String name = ((TypeRef.Named) t).name();
+        switch (name) {
+            case "str", "QType":
+                return s.n("java.lang.String");
+            case "int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size":
+                return s.n("java.lang.Long");
+            case "number":
+                return s.n("java.lang.Double");
+            case "bool":
+                return s.n("java.lang.Boolean");
+            case "any", "null":
+                return s.n("com.fasterxml.jackson.databind.JsonNode");
+            default:
+                break;
+        }
+        Definition d = schema.lookup(name).orElseThrow(() -> new IllegalStateException("unknown type " + name));
+        if (d instanceof UnionDef || d instanceof AlternateDef) {
+            return s.n("com.fasterxml.jackson.databind.JsonNode");
+        }
+        return Names.type(name);
+    }
+
+    private String enumSource(EnumDef e) {
+        Source s = new Source();
+        String name = Names.type(e.name());
+        javadoc(s, "", e.doc() == null ? null : e.doc().body(),
+                "<p>Decoding a value this enum does not know gives {@link #UNKNOWN} (the raw string is not kept).");
+        deprecated(s, "", e.features());
+        s.a("public enum ", name, " {\n");
+        for (EnumValue v : e.values()) {
+            String doc = e.doc() == null ? null : e.doc().members().get(v.name());
+            javadoc(s, "    ", doc, null);
+            deprecated(s, "    ", v.features());
+            s.a("    ", Names.constant(v.name()), "(", quote(v.name()), "),\n");
+        }
+        String str = s.n("java.lang.String");
+        s.a("    /** A value this schema did not know (a newer QEMU's); it encodes as JSON null. */\n",
+                "    UNKNOWN(null);\n\n",
+                "    private static final ", s.n("java.util.Map"), "<", str, ", ", name, "> BY_WIRE = new ",
+                s.n("java.util.HashMap"), "<>();\n\n",
+                "    static {\n",
+                "        for (", name, " v : values()) {\n",
+                "            if (v.wire != null) {\n",
+                "                BY_WIRE.put(v.wire, v);\n",
+                "            }\n",
+                "        }\n",
+                "    }\n\n",
+                "    private final ", str, " wire;\n\n",
+                "    ", name, "(", str, " wire) {\n",
+                "        this.wire = wire;\n",
+                "    }\n\n",
+                "    /** @return the value as QEMU writes it; null for {@link #UNKNOWN} */\n",
+                "    @", s.n("com.fasterxml.jackson.annotation.JsonValue"), "\n",
+                "    public ", str, " wire() {\n",
+                "        return wire;\n",
+                "    }\n\n",
+                "    /**\n",
+                "     * @param wire the value as QEMU writes it\n",
+                "     * @return its constant, or {@link #UNKNOWN} for a value this schema did not know\n",
+                "     */\n",
+                "    @", s.n("com.fasterxml.jackson.annotation.JsonCreator"), "\n",
+                "    public static ", name, " fromWire(", str, " wire) {\n",
+                "        return BY_WIRE.getOrDefault(wire, UNKNOWN);\n",
+                "    }\n",
+                "}\n");
+        return s.finish();
+    }
+
+    /**
+     * A struct's, a command's arguments' or an event's record.
+     *
+     * @param event the event's wire name for an event's record (which adds {@code timestamp}), else null
+     */
+    private String recordSource(String name, Definition def, List<Member> members, String event) {
+        Source s = new Source();
+        Doc doc = def.doc();
+        StringBuilder params = new StringBuilder();
+        if (event != null) {
+            params.append("\n@param timestamp when QEMU emitted the event");
+        }
+        for (Member m : members) {
+            String md = doc == null ? null : doc.members().get(m.name());
+            params.append("\n@param ").append(Names.member(m.name())).append(' ')
+                    .append(md == null || md.isBlank() ? "{@code " + m.name() + "}" : escape(md))
+                    .append(m.optional() ? " (optional: null when absent)" : "");
+        }
+        javadoc(s, "", doc == null ? null : doc.body(), params.length() == 0 ? null : params.substring(1));
+        deprecated(s, "", def.features());
+        s.a("@", s.n("com.fasterxml.jackson.annotation.JsonIgnoreProperties"), "(ignoreUnknown = true)\n");
+        String include = s.n("com.fasterxml.jackson.annotation.JsonInclude");
+        s.a("@", include, "(", include, ".Include.NON_NULL)\n");
+        s.a("public record ", name, "(");
+        List<String> components = new ArrayList<>();
+        if (event != null) {
+            components.add("@" + s.n("com.fasterxml.jackson.annotation.JsonIgnore") + " "
+                    + s.n("java.time.Instant") + " timestamp");
+        }
+        for (Member m : members) {
+            StringBuilder c = new StringBuilder();
+            if (m.features().stream().anyMatch(Feature::deprecated)) {
+                c.append("@Deprecated ");
+            }
+            c.append('@').append(s.n("com.fasterxml.jackson.annotation.JsonProperty")).append('(')
+                    .append(quote(m.name())).append(") ").append(javaType(s, m.type())).append(' ')
+                    .append(Names.member(m.name()));
+            components.add(c.toString());
+        }
+        s.a(components.isEmpty() ? "" : "\n        ", String.join(",\n        ", components), ") {\n");
+        if (event != null) {
+            eventStatics(s, name, event, members);
+        }
+        if (!members.isEmpty()) {
+            builder(s, name, members, event != null);
+        }
+        s.a("}\n");
+        return s.finish();
+    }
+
+    private void eventStatics(Source s, String name, String event, List<Member> members) {
+        String ev = s.n("org.qmp4j.QmpEvent");
+        s.a("    /** The event's name on the wire. */\n",
+                "    public static final ", s.n("java.lang.String"), " NAME = ", quote(event), ";\n\n",
+                "    /**\n",
+                "     * @param event an event named {@link #NAME}\n",
+                "     * @return its members decoded; members this schema does not know are ignored\n",
+                "     */\n",
+                "    public static ", name, " from(", ev, " event) {\n");
+        if (!members.isEmpty()) {
+            s.a("        ", s.n("com.fasterxml.jackson.databind.JsonNode"), " data = event.data();\n");
+        }
+        s.a("        return new ", name, "(event.timestamp()");
+        for (Member m : members) {
+            s.a(",\n                ", JSON_CLASS, ".decode(data.get(", quote(m.name()), "), new ",
+                    s.n("com.fasterxml.jackson.core.type.TypeReference"), "<", javaType(s, m.type()), ">() { })");
+        }
+        s.a(");\n    }\n\n");
+    }
+
+    private void builder(Source s, String name, List<Member> members, boolean event) {
+        s.a("    /** @return a builder with every member unset (null) */\n",
+                "    public static Builder builder() {\n",
+                "        return new Builder();\n",
+                "    }\n\n",
+                "    /** Builds a {@link ", name, "}: set the members that apply, then {@link #build()}. */\n",
+                "    public static final class Builder {\n");
+        if (event) {
+            s.a("        private ", s.n("java.time.Instant"), " timestamp;\n");
+        }
+        for (Member m : members) {
+            s.a("        private ", javaType(s, m.type()), " ", Names.member(m.name()), ";\n");
+        }
+        s.a("\n        private Builder() {\n        }\n");
+        if (event) {
+            setter(s, "timestamp", s.n("java.time.Instant"), "timestamp");
+        }
+        for (Member m : members) {
+            setter(s, Names.member(m.name()), javaType(s, m.type()), m.name());
+        }
+        List<String> args = new ArrayList<>();
+        if (event) {
+            args.add("timestamp");
+        }
+        members.forEach(m -> args.add(Names.member(m.name())));
+        s.a("\n        /** @return the record */\n",
+                "        public ", name, " build() {\n",
+                "            return new ", name, "(", String.join(", ", args), ");\n",
+                "        }\n",
+                "    }\n");
+    }
+
+    private static void setter(Source s, String field, String type, String wire) {
+        s.a("\n        /**\n",
+                "         * @param value {@code ", escape(wire), "}\n",
+                "         * @return this builder\n",
+                "         */\n",
+                "        public Builder ", field, "(", type, " value) {\n",
+                "            this.", field, " = value;\n",
+                "            return this;\n",
+                "        }\n");
+    }
+
+    // ---------------------------------------------------------------- the facade
+
+    private String facadeSource() {
+        Source s = new Source();
+        String cls = facade.className();
+        String client = s.n(facade.client());
+        s.a("/**\n * The commands of this QAPI schema, typed: one method per command",
+                facade == Facade.QMP ? ", and an {@code ...Async} variant" : "",
+                ".\n * Errors are the client's ({@code QmpCommandException} with QEMU's error class).\n */\n",
+                "public final class ", cls, " {\n",
+                "    private final ", client, " client;\n\n",
+                "    /** @param client the connection the commands go through */\n",
+                "    public ", cls, "(", client, " client) {\n",
+                "        this.client = ", s.n("java.util.Objects"), ".requireNonNull(client, \"client\");\n",
+                "    }\n\n",
+                "    /** @return the connection the commands go through */\n",
+                "    public ", client, " client() {\n",
+                "        return client;\n",
+                "    }\n");
+        Set<String> methods = new HashSet<>(Set.of("client"));
+        for (CommandDef c : schema.commands()) {
+            String m = Names.method(c.name());
+            if (!methods.add(m) || !methods.add(m + "Async")) {
+                throw new IllegalStateException("method " + m + " of " + cls + " is taken (command " + c.name() + ")");
+            }
+            String param = parameter(s, c);
+            String ret = c.returns() == null ? null : javaType(s, c.returns());
+            String args = JSON_CLASS + ".arguments(arguments)";
+            String docText = c.doc() == null ? null : c.doc().body();
+            String returnsDoc = c.doc() == null ? null : c.doc().section("Returns").orElse(null);
+            StringBuilder tags = new StringBuilder();
+            if (param != null) {
+                tags.append("@param arguments the command's arguments");
+            }
+            if (ret != null) {
+                tags.append(tags.length() > 0 ? "\n" : "").append("@return ")
+                        .append(returnsDoc == null || returnsDoc.isBlank() ? "the reply" : escape(returnsDoc));
+            }
+            String signature = m + "(" + (param == null ? "" : param + " arguments") + ")";
+            String call = "client.execute(" + quote(c.name()) + (param == null ? "" : ", " + args) + ")";
+            s.a("\n");
+            javadoc(s, "    ", docText, tags.length() == 0 ? null : tags.toString());
+            deprecated(s, "    ", c.features());
+            if (ret == null) {
+                s.a("    public void ", signature, " {\n        ", call, ";\n    }\n");
+            } else {
+                s.a("    public ", ret, " ", signature, " {\n        return ", decode(s, ret, call), ";\n    }\n");
+            }
+            if (facade == Facade.QMP) {
+                String fut = s.n("java.util.concurrent.CompletableFuture");
+                String req = s.n("org.qmp4j.QmpRequest") + ".of(" + quote(c.name()) + ")"
+                        + (param == null ? "" : ".args(" + args + ")");
+                s.a("\n    /**\n     * {@link #", m, "} without waiting.\n     *\n",
+                        param == null ? "" : "     * @param arguments the command's arguments\n",
+                        "     * @return the reply", ret == null ? " (nothing)" : "", ", or the error\n     */\n");
+                deprecated(s, "    ", c.features());
+                s.a("    public ", fut, "<", ret == null ? "Void" : ret, "> ", m, "Async(",
+                        param == null ? "" : param + " arguments", ") {\n",
+                        "        return client.executeAsync(", req, ").thenApply(reply -> ",
+                        ret == null ? "(Void) null" : decode(s, ret, "reply"), ");\n    }\n");
+            }
+        }
+        s.a("}\n");
+        return s.finish();
+    }
+
+    /** A command's parameter type: its inline arguments' record, its named type, or null for none. */
+    private String parameter(Source s, CommandDef c) {
+        if (c.data() instanceof Data.Inline in) {
+            return in.members().isEmpty() ? null : Names.argumentsRecord(c.name());
+        }
+        return javaType(s, new TypeRef.Named(((Data.Ref) c.data()).type()));
+    }
+
+    private String decode(Source s, String type, String expression) {
+        if (type.equals(s.n("com.fasterxml.jackson.databind.JsonNode"))) {
+            return expression;
+        }
+        return JSON_CLASS + ".decode(" + expression + ", new " + s.n("com.fasterxml.jackson.core.type.TypeReference")
+                + "<" + type + ">() { })";
+    }
+
+    private String jsonSource() {
+        Source s = new Source();
+        String mapper = s.n("com.fasterxml.jackson.databind.ObjectMapper");
+        String node = s.n("com.fasterxml.jackson.databind.JsonNode");
+        String map = s.n("java.util.Map");
+        String str = s.n("java.lang.String");
+        s.a("/** The generated code's JSON mapping: unknown fields are ignored, nulls (absent members) never sent. */\n",
+                "final class ", JSON_CLASS, " {\n",
+                "    static final ", mapper, " MAPPER = new ", mapper, "()\n",
+                "            .configure(", s.n("com.fasterxml.jackson.databind.DeserializationFeature"),
+                ".FAIL_ON_UNKNOWN_PROPERTIES, false)\n",
+                "            .configure(", s.n("com.fasterxml.jackson.databind.SerializationFeature"),
+                ".FAIL_ON_EMPTY_BEANS, false)\n",
+                "            .setSerializationInclusion(", s.n("com.fasterxml.jackson.annotation.JsonInclude"),
+                ".Include.NON_NULL);\n\n",
+                "    private ", JSON_CLASS, "() {\n    }\n\n",
+                "    static <T> T decode(", node, " json, ", s.n("com.fasterxml.jackson.core.type.TypeReference"),
+                "<T> type) {\n",
+                "        return json == null || json.isNull() ? null : MAPPER.convertValue(json, type);\n",
+                "    }\n\n",
+                "    static ", map, "<", str, ", Object> arguments(Object arguments) {\n",
+                "        return MAPPER.convertValue(arguments, new ",
+                s.n("com.fasterxml.jackson.core.type.TypeReference"), "<", map, "<", str, ", Object>>() { });\n",
+                "    }\n",
+                "}\n");
+        return s.finish();
+    }
+
+    // ---------------------------------------------------------------- docs
+
+    private static void deprecated(Source s, String indent, List<Feature> features) {
+        if (features.stream().anyMatch(Feature::deprecated)) {
+            s.a(indent, "@Deprecated\n");
+        }
+    }
+
+    /** Writes a Javadoc comment of the schema's text (escaped) and tags (already Javadoc), if there is any. */
+    private static void javadoc(Source s, String indent, String text, String tags) {
+        List<String> lines = new ArrayList<>();
+        if (text != null && !text.isBlank()) {
+            lines.addAll(List.of(escape(text.strip()).split("\n")));
+        }
+        if (tags != null) {
+            if (!lines.isEmpty()) {
+                lines.add("");
+            }
+            lines.addAll(List.of(tags.split("\n")));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        s.a(indent, "/**\n");
+        for (String l : lines) {
+            s.a(indent, " *", l.isEmpty() ? "" : " " + l, "\n");
+        }
+        s.a(indent, " */\n");
+    }
+
+    /**
+     * Makes schema text safe in a Javadoc comment: no {@code *}{@code /} ends it, no HTML or tag is read
+     * into it, and no backslash starts a unicode escape (javac reads those even in comments).
+     */
+    static String escape(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '@' -> b.append("&#64;");
+                case '\\' -> b.append("&#92;");
+                case '/' -> b.append(i > 0 && text.charAt(i - 1) == '*' ? "&#47;" : "/");
+                case '{', '}' -> b.append(c == '{' ? "&#123;" : "&#125;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** A Java string literal of a wire name. */
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,120 @@
+package org.qmp4j.codegen.java;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.qmp4j.codegen.qapi.QapiParser;
+
+/** The generated code of a small made-up schema (src/test/resources/gen/box.json), compiled and run. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class JavaGeneratorTest {
+    @TempDir
+    static Path dir;
+    private static Map<String, String> sources;
+    private static URLClassLoader loader;
+    // A strict mapper, as a user's may be: the generated annotations alone must make decoding lenient.
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    @BeforeAll
+    static void generate() throws URISyntaxException {
+        Path file = Path.of(JavaGeneratorTest.class.getResource("/gen/box.json").toURI());
+        sources = JavaGenerator.sources(QapiParser.parse(file), "org.example.box", JavaGenerator.Facade.QMP);
+        loader = Compiled.compile(sources, dir).loader();
+    }
+
+    private static String source(String simpleName) {
+        return sources.get("org/example/box/" + simpleName + ".java");
+    }
+
+    private static Class<?> type(String simpleName) throws ClassNotFoundException {
+        return loader.loadClass("org.example.box." + simpleName);
+    }
+
+    @Test
+    void namesFollowTheFixedRules() {
+        assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "Color", "QapiJson", "Qmp", "QueryBoxArgs"),
+                sources.keySet().stream().map(k -> k.substring(k.lastIndexOf('/') + 1, k.length() - 5)).sorted()
+                        .toList());
+        String qmp = source("Qmp");
+        assertTrue(qmp.contains("public Box queryBox(QueryBoxArgs arguments)"), qmp);
+        assertTrue(qmp.contains("public CompletableFuture<Box> queryBoxAsync(QueryBoxArgs arguments)"), qmp);
+        assertTrue(qmp.contains("public List<Box> listBoxes()"), qmp);
+        assertTrue(qmp.contains("@Deprecated\n    public void oldThing()"), qmp);
+        assertTrue(source("Color").contains("LIGHT_BLUE(\"light-blue\")"));
+        assertTrue(source("QueryBoxArgs").contains("@JsonProperty(\"default\") Boolean default_"));
+    }
+
+    @Test
+    void componentsKeepTheWireNamesBaseMembersFirst() throws Exception {
+        String box = source("Box");
+        assertTrue(box.contains("@JsonProperty(\"node-name\") String nodeName"), box);
+        assertTrue(box.contains("@JsonProperty(\"sizes\") List<Long> sizes"), box);
+        assertTrue(box.contains("@JsonProperty(\"wait\") Boolean wait_"), box);
+        assertEquals(List.of("id", "nodeName", "color", "sizes", "wait_", "extra"),
+                List.of(type("Box").getRecordComponents()).stream().map(c -> c.getName()).toList());
+    }
+
+    @Test
+    void docsBecomeEscapedJavadoc() {
+        String box = source("Box");
+        assertTrue(box.contains("A box: &lt;b&gt;bold&lt;/b&gt; &amp; &#64;Base, a *&#47; and C:&#92;users&#92;x"),
+                box);
+        assertTrue(box.contains("@param nodeName its name"), box);
+        assertTrue(box.contains("@param color its colour (optional: null when absent)"), box);
+    }
+
+    @Test
+    void decodingIgnoresUnknownFieldsAndLeavesAbsentOptionalsNull() throws Exception {
+        Object box = STRICT.readValue("{\"id\": 7, \"node-name\": \"n\", \"wait\": true, \"new-in-11.1\": [1]}",
+                type("Box"));
+        assertEquals(7L, call(box, "id"));
+        assertEquals("n", call(box, "nodeName"));
+        assertEquals(true, call(box, "wait_"));
+        assertNull(call(box, "color"));
+        assertNull(call(box, "sizes"));
+    }
+
+    @Test
+    void unknownEnumValuesDecodeToUnknown() throws Exception {
+        Class<?> color = type("Color");
+        assertEquals("LIGHT_BLUE", STRICT.readValue("\"light-blue\"", color).toString());
+        assertEquals("UNKNOWN", STRICT.readValue("\"something-new\"", color).toString());
+        Object box = STRICT.readValue("{\"id\": 1, \"node-name\": \"n\", \"wait\": false, \"color\": \"ultra\"}",
+                type("Box"));
+        assertEquals("UNKNOWN", call(box, "color").toString());
+        assertEquals("\"light-blue\"", STRICT.writeValueAsString(color.getMethod("fromWire", String.class)
+                .invoke(null, "light-blue")));
+    }
+
+    @Test
+    void argumentsAreBuiltAndAbsentOptionalsAreNotSent() throws Exception {
+        Object builder = type("QueryBoxArgs").getMethod("builder").invoke(null);
+        builder.getClass().getMethod("name", String.class).invoke(builder, "b1");
+        Object args = builder.getClass().getMethod("build").invoke(builder);
+        assertEquals("{\"name\":\"b1\"}", STRICT.writeValueAsString(args));
+        Method encode = type("QapiJson").getDeclaredMethod("arguments", Object.class);
+        encode.setAccessible(true);
+        assertEquals(Map.of("name", "b1"), encode.invoke(null, args));
+        assertFalse(source("QueryBoxArgs").contains("timestamp"));
+    }
+
+    private static Object call(Object target, String accessor) throws Exception {
+        return target.getClass().getMethod(accessor).invoke(target);
+    }
+}
