@@ -41,8 +41,10 @@ import org.qmp4j.codegen.qapi.UnionDef;
  * <li>built-in types: {@code str} and {@code QType} → {@code String}, every integer type → {@code Long},
  *     {@code number} → {@code Double}, {@code bool} → {@code Boolean}, {@code any} and {@code null} →
  *     {@code JsonNode}, arrays → {@code List}.</li>
- * <li>unions and alternates → {@code JsonNode} for now (sealed interfaces come later): wherever one is
- *     used, the caller reads or builds the JSON.</li>
+ * <li>flat unions → sealed interfaces (Jackson picks the branch by the discriminator) with one nested
+ *     record per branch, the base's members first, and {@code Other} for discriminator values without a
+ *     branch or unknown to the schema. A union with a union as a branch (QEMU 9.1 and later) and every
+ *     alternate → {@code JsonNode} for now: wherever one is used, the caller reads or builds the JSON.</li>
  * <li>commands → the facade {@code Qmp} over {@code QmpClient}, a method and an {@code ...Async} one each;
  *     for the guest agent {@code Qga} over {@code GuestAgentClient}, synchronous only (that client has no
  *     asynchronous calls).</li>
@@ -139,7 +141,7 @@ public final class JavaGenerator {
         own.add(facade.className());
         own.add(JSON_CLASS);
         for (Definition d : schema.types()) {
-            if (d instanceof EnumDef || d instanceof StructDef) {
+            if (d instanceof EnumDef || d instanceof StructDef || d instanceof UnionDef u && typed(u)) {
                 own.add(Names.type(d.name()));
             }
         }
@@ -152,8 +154,10 @@ public final class JavaGenerator {
                 put(out, Names.type(e.name()), enumSource(e));
             } else if (d instanceof StructDef s) {
                 put(out, Names.type(s.name()), recordSource(Names.type(s.name()), s, schema.allMembers(s), null));
+            } else if (d instanceof UnionDef u && typed(u)) {
+                put(out, Names.type(u.name()), unionSource(u));
             }
-            // unions and alternates: JsonNode wherever used (see the class comment)
+            // alternates, and unions with a union branch: JsonNode wherever used (see the class comment)
         }
         for (CommandDef c : schema.commands()) {
             if (c.data() instanceof Data.Inline in && !in.members().isEmpty()) {
@@ -189,12 +193,23 @@ public final class JavaGenerator {
 
     /** Collects a file's imports while its body is written; a simple name the package defines stays qualified. */
     private final class Source {
-        private final Set<String> imports = new TreeSet<>();
+        private final Set<String> imports;
+        /** Names of nested types in this file: they hide a package or imported type of the same name. */
+        private final Set<String> nested;
         private final StringBuilder body = new StringBuilder();
+
+        Source() {
+            this(new TreeSet<>(), new HashSet<>());
+        }
+
+        Source(Set<String> imports, Set<String> nested) {
+            this.imports = imports;
+            this.nested = nested;
+        }
 
         String n(String qualified) {
             String simple = qualified.substring(qualified.lastIndexOf('.') + 1);
-            if (own.contains(simple)) {
+            if (own.contains(simple) || nested.contains(simple)) {
                 return qualified;
             }
             if (!qualified.startsWith("java.lang.") || qualified.indexOf('.', 10) > 0) {
@@ -242,10 +257,11 @@ public final class JavaGenerator {
                 break;
         }
         Definition d = schema.lookup(name).orElseThrow(() -> new IllegalStateException("unknown type " + name));
-        if (d instanceof UnionDef || d instanceof AlternateDef) {
+        if (d instanceof AlternateDef || d instanceof UnionDef u && !typed(u)) {
             return s.n("com.fasterxml.jackson.databind.JsonNode");
         }
-        return Names.type(name);
+        String simple = Names.type(name);
+        return s.nested.contains(simple) && !pkg.isEmpty() ? pkg + "." + simple : simple;
     }
 
     private String enumSource(EnumDef e) {
@@ -301,7 +317,18 @@ public final class JavaGenerator {
      */
     private String recordSource(String name, Definition def, List<Member> members, String event) {
         Source s = new Source();
-        Doc doc = def.doc();
+        record(s, name, def.doc(), def.features(), members, event, "");
+        return s.finish();
+    }
+
+    /**
+     * Writes a record: a struct's, a command's arguments', an event's or a union branch's.
+     *
+     * @param event the event's wire name for an event's record (which adds {@code timestamp}), else null
+     * @param implementsClause {@code implements U } for a union's branch, else empty
+     */
+    private void record(Source s, String name, Doc doc, List<Feature> features, List<Member> members, String event,
+            String implementsClause) {
         StringBuilder params = new StringBuilder();
         if (event != null) {
             params.append("\n@param timestamp when QEMU emitted the event");
@@ -313,7 +340,7 @@ public final class JavaGenerator {
                     .append(m.optional() ? " (optional: null when absent)" : "");
         }
         javadoc(s, "", doc == null ? null : doc.body(), params.length() == 0 ? null : params.substring(1));
-        deprecated(s, "", def.features());
+        deprecated(s, "", features);
         s.a("@", s.n("com.fasterxml.jackson.annotation.JsonIgnoreProperties"), "(ignoreUnknown = true)\n");
         String include = s.n("com.fasterxml.jackson.annotation.JsonInclude");
         s.a("@", include, "(", include, ".Include.NON_NULL)\n");
@@ -333,7 +360,8 @@ public final class JavaGenerator {
                     .append(Names.member(m.name()));
             components.add(c.toString());
         }
-        s.a(components.isEmpty() ? "" : "\n        ", String.join(",\n        ", components), ") {\n");
+        s.a(components.isEmpty() ? "" : "\n        ", String.join(",\n        ", components), ") ",
+                implementsClause, "{\n");
         if (event != null) {
             eventStatics(s, name, event, members);
         }
@@ -341,7 +369,80 @@ public final class JavaGenerator {
             builder(s, name, members, event != null);
         }
         s.a("}\n");
+    }
+
+    // ---------------------------------------------------------------- flat unions
+
+    /**
+     * Whether a union becomes a sealed interface: not when a branch is itself a union (QEMU 9.1 and later),
+     * whose members this first version does not flatten; such a union stays {@code JsonNode}.
+     */
+    private boolean typed(UnionDef u) {
+        return u.branches().stream().allMatch(b -> b.type() instanceof TypeRef.Named n
+                && schema.lookup(n.name(), StructDef.class).isPresent());
+    }
+
+    /**
+     * A flat union: a sealed interface with the base's members as accessors, one nested record per branch
+     * (the base's members, then the branch's), and {@code Other} for discriminator values without a branch
+     * or unknown to this schema, so decoding never fails on them.
+     */
+    private String unionSource(UnionDef u) {
+        String name = Names.type(u.name());
+        List<Member> base = schema.members(u.base());
+        Map<String, String> records = new LinkedHashMap<>(); // discriminator value -> nested record
+        for (var b : u.branches()) {
+            records.put(b.name(), Names.type(b.name()));
+        }
+        String other = records.containsValue("Other") ? "Other_" : "Other";
+        Source s = new Source();
+        s.nested.addAll(records.values());
+        s.nested.add(other);
+        s.nested.add("Builder");
+        if (s.nested.contains(name)) {
+            throw new IllegalStateException("union " + u.name() + " has a branch named like itself");
+        }
+        String info = s.n("com.fasterxml.jackson.annotation.JsonTypeInfo");
+        String subTypes = s.n("com.fasterxml.jackson.annotation.JsonSubTypes");
+        javadoc(s, "", u.doc() == null ? null : u.doc().body(), "<p>One record per value of {@code "
+                + escape(u.discriminator()) + "} with a branch; {@link " + other
+                + "} for the values without one and those this schema does not know.");
+        deprecated(s, "", u.features());
+        s.a("@", info, "(use = ", info, ".Id.NAME, include = ", info, ".As.EXISTING_PROPERTY, property = ",
+                quote(u.discriminator()), ", visible = true, defaultImpl = ", name, ".", other, ".class)\n");
+        s.a("@", subTypes, "({");
+        List<String> types = new ArrayList<>();
+        records.forEach((value, rec) -> types.add("\n        @" + subTypes + ".Type(value = " + name + "." + rec
+                + ".class, name = " + quote(value) + ")"));
+        s.a(String.join(",", types), "\n})\n");
+        List<String> permits = new ArrayList<>(records.values().stream().map(r -> name + "." + r).toList());
+        permits.add(name + "." + other);
+        s.a("public sealed interface ", name, " permits ", String.join(", ", permits), " {\n");
+        for (Member m : base) {
+            String md = u.doc() == null ? null : u.doc().members().get(m.name());
+            s.a("\n    /** @return ", md == null || md.isBlank() ? "{@code " + m.name() + "}" : escape(md)
+                    .replace("\n", " "), m.optional() ? " (null when absent)" : "", " */\n");
+            s.a("    ", javaType(s, m.type()), " ", Names.member(m.name()), "();\n");
+        }
+        for (var b : u.branches()) {
+            StructDef struct = schema.lookup(((TypeRef.Named) b.type()).name(), StructDef.class).orElseThrow();
+            List<Member> members = new ArrayList<>(base);
+            members.addAll(schema.allMembers(struct));
+            nested(s, records.get(b.name()), struct.doc(), struct.features(), members, name);
+        }
+        nested(s, other, null, List.of(), base, name);
+        s.a("}\n");
         return s.finish();
+    }
+
+    private void nested(Source s, String record, Doc doc, List<Feature> features, List<Member> members,
+            String union) {
+        Source inner = new Source(s.imports, s.nested);
+        record(inner, record, doc, features, members, null, "implements " + union + " ");
+        s.a("\n");
+        for (String line : inner.body.toString().split("\n")) {
+            s.a(line.isEmpty() ? "" : "    " + line, "\n");
+        }
     }
 
     private void eventStatics(Source s, String name, String event, List<Member> members) {
@@ -509,8 +610,9 @@ public final class JavaGenerator {
                 "<T> type) {\n",
                 "        return json == null || json.isNull() ? null : MAPPER.convertValue(json, type);\n",
                 "    }\n\n",
+                "    /** Null arguments are none: a command whose arguments are all optional may be given null. */\n",
                 "    static ", map, "<", str, ", Object> arguments(Object arguments) {\n",
-                "        return MAPPER.convertValue(arguments, new ",
+                "        return arguments == null ? ", map, ".of() : MAPPER.convertValue(arguments, new ",
                 s.n("com.fasterxml.jackson.core.type.TypeReference"), "<", map, "<", str, ", Object>>() { });\n",
                 "    }\n",
                 "}\n");

@@ -12,6 +12,8 @@ import java.lang.reflect.Method;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -114,6 +116,21 @@ class GeneratedQemuTest {
         assertTrue(type.asText().contains("q35"), type.toString());
         CompletableFuture<?> async = (CompletableFuture<?>) call(qmp, "qomGetAsync", qomGetArgs("/machine", "type"));
         assertEquals(type, async.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void blockdevAddTakesAFlatUnionBranch() throws Exception {
+        Object builder = type("BlockdevOptions$NullCo").getMethod("builder").invoke(null);
+        builder = call(builder, "driver", type("BlockdevDriver").getMethod("fromWire", String.class)
+                .invoke(null, "null-co"));
+        builder = call(builder, "nodeName", "typed-null0");
+        call(qmp, "blockdevAdd", call(builder, "build"));
+        List<?> nodes = (List<?>) call(qmp, "queryNamedBlockNodes", (Object) null);
+        List<Object> names = new ArrayList<>();
+        for (Object node : nodes) {
+            names.add(call(node, "nodeName"));
+        }
+        assertTrue(names.contains("typed-null0"), names.toString());
     }
 
     @Test

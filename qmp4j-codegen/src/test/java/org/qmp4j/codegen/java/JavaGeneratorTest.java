@@ -48,7 +48,8 @@ class JavaGeneratorTest {
 
     @Test
     void namesFollowTheFixedRules() {
-        assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "Color", "QapiJson", "Qmp", "QueryBoxArgs"),
+        assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "Circle", "Color", "Figure", "QapiJson", "Qmp",
+                "QueryBoxArgs", "Shape", "Square"),
                 sources.keySet().stream().map(k -> k.substring(k.lastIndexOf('/') + 1, k.length() - 5)).sorted()
                         .toList());
         String qmp = source("Qmp");
@@ -56,6 +57,7 @@ class JavaGeneratorTest {
         assertTrue(qmp.contains("public CompletableFuture<Box> queryBoxAsync(QueryBoxArgs arguments)"), qmp);
         assertTrue(qmp.contains("public List<Box> listBoxes()"), qmp);
         assertTrue(qmp.contains("@Deprecated\n    public void oldThing()"), qmp);
+        assertTrue(qmp.contains("public void figureAdd(Figure arguments)"), qmp);
         assertTrue(source("Color").contains("LIGHT_BLUE(\"light-blue\")"));
         assertTrue(source("QueryBoxArgs").contains("@JsonProperty(\"default\") Boolean default_"));
     }
@@ -112,6 +114,27 @@ class JavaGeneratorTest {
         encode.setAccessible(true);
         assertEquals(Map.of("name", "b1"), encode.invoke(null, args));
         assertFalse(source("QueryBoxArgs").contains("timestamp"));
+    }
+
+    @Test
+    void flatUnionsDecodeToTheirBranchAndUnknownValuesToOther() throws Exception {
+        Class<?> figure = type("Figure");
+        assertTrue(figure.isSealed() && figure.isInterface());
+        Object circle = STRICT.readValue("{\"kind\": \"circle\", \"radius\": 3, \"label\": \"c\", \"new\": 1}", figure);
+        assertEquals("Circle", circle.getClass().getSimpleName());
+        assertEquals(List.of("kind", "label", "radius"),
+                List.of(circle.getClass().getRecordComponents()).stream().map(c -> c.getName()).toList());
+        assertEquals(3L, call(circle, "radius"));
+        assertEquals("CIRCLE", call(circle, "kind").toString());
+        assertEquals("c", call(figure.cast(circle), "label"));
+        assertEquals("{\"kind\":\"circle\",\"label\":\"c\",\"radius\":3}", STRICT.writeValueAsString(circle));
+
+        Object blob = STRICT.readValue("{\"kind\": \"blob\"}", figure); // a value without a branch
+        assertEquals("Other", blob.getClass().getSimpleName());
+        assertEquals("BLOB", call(blob, "kind").toString());
+        Object newer = STRICT.readValue("{\"kind\": \"hexagon\", \"sides\": 6}", figure); // a newer QEMU's
+        assertEquals("Other", newer.getClass().getSimpleName());
+        assertEquals("UNKNOWN", call(newer, "kind").toString());
     }
 
     private static Object call(Object target, String accessor) throws Exception {
