@@ -49,7 +49,7 @@ import org.qmp4j.codegen.qapi.UnionDef;
  *     for the guest agent {@code Qga} over {@code GuestAgentClient}, synchronous only (that client has no
  *     asynchronous calls).</li>
  * <li>events → records {@code <Name>Event} with {@code timestamp()} and the members, and a static
- *     {@code from(QmpEvent)}; typed subscriptions come later.</li>
+ *     {@code from(QmpEvent)}; {@code qmp.subscribe(StopEvent.class)} subscribes to one, typed.</li>
  * <li>{@code 'if'} conditions are ignored: everything is generated, and a live QEMU built without a
  *     feature answers its commands with an error (drift detection will tell).</li>
  * <li>the feature {@code deprecated} → {@code @Deprecated}; the schema's documentation → Javadoc.</li>
@@ -512,6 +512,10 @@ public final class JavaGenerator {
 
     private String facadeSource() {
         Source s = new Source();
+        boolean events = facade == Facade.QMP && !schema.events().isEmpty();
+        if (events) {
+            s.nested.add("Subscription");
+        }
         String cls = facade.className();
         String client = s.n(facade.client());
         s.a("/**\n * The commands of this QAPI schema, typed: one method per command",
@@ -527,7 +531,7 @@ public final class JavaGenerator {
                 "    public ", client, " client() {\n",
                 "        return client;\n",
                 "    }\n");
-        Set<String> methods = new HashSet<>(Set.of("client"));
+        Set<String> methods = new HashSet<>(Set.of("client", "subscribe"));
         for (CommandDef c : schema.commands()) {
             String m = Names.method(c.name());
             if (!methods.add(m) || !methods.add(m + "Async")) {
@@ -570,8 +574,80 @@ public final class JavaGenerator {
                         ret == null ? "(Void) null" : decode(s, ret, "reply"), ");\n    }\n");
             }
         }
+        if (events) {
+            subscriptions(s);
+        }
         s.a("}\n");
         return s.finish();
+    }
+
+    /** {@code subscribe(StopEvent.class)}: typed subscriptions on the core's. */
+    private void subscriptions(Source s) {
+        String ev = s.n("org.qmp4j.QmpEvent");
+        String fn = s.n("java.util.function.Function");
+        String map = s.n("java.util.Map");
+        String raw = s.n("org.qmp4j.EventSubscription");
+        String dur = s.n("java.time.Duration");
+        List<String> entries = new ArrayList<>();
+        for (EventDef e : schema.events()) {
+            String r = Names.eventRecord(e.name());
+            entries.add("\n            " + map + ".entry(" + r + ".class, new Decoder(" + r + ".NAME, " + r + "::from))");
+        }
+        s.a("\n    private record Decoder(", s.n("java.lang.String"), " name, ", fn, "<", ev, ", ?> decode) {\n    }\n\n",
+                "    private static final ", map, "<", s.n("java.lang.Class"), "<?>, Decoder> EVENTS = ", map,
+                ".ofEntries(", String.join(",", entries), ");\n\n",
+                "    /**\n",
+                "     * Subscribes to one event, decoded into its record.\n",
+                "     *\n",
+                "     * @param <E> the event's record\n",
+                "     * @param event e.g. {@code StopEvent.class}\n",
+                "     * @return the subscription: close it when done\n",
+                "     * @throws IllegalArgumentException when the class is not an event of this schema\n",
+                "     */\n",
+                "    public <E extends Record> Subscription<E> subscribe(", s.n("java.lang.Class"), "<E> event) {\n",
+                "        Decoder d = EVENTS.get(event);\n",
+                "        if (d == null) {\n",
+                "            throw new IllegalArgumentException(event.getName() + \" is not an event of this schema\");\n",
+                "        }\n",
+                "        return new Subscription<>(client.subscribe(d.name()), e -> event.cast(d.decode().apply(e)));\n",
+                "    }\n\n",
+                "    /**\n",
+                "     * Events of one kind, decoded, on a subscription of the client's.\n",
+                "     *\n",
+                "     * @param <E> the event's record\n",
+                "     */\n",
+                "    public static final class Subscription<E> implements AutoCloseable {\n",
+                "        private final ", raw, " events;\n",
+                "        private final ", fn, "<", ev, ", E> decode;\n\n",
+                "        private Subscription(", raw, " events, ", fn, "<", ev, ", E> decode) {\n",
+                "            this.events = events;\n",
+                "            this.decode = decode;\n",
+                "        }\n\n",
+                "        /**\n",
+                "         * @param timeout how long to wait\n",
+                "         * @return the next event\n",
+                "         * @throws org.qmp4j.QmpTimeoutException when none arrives in time\n",
+                "         */\n",
+                "        public E next(", dur, " timeout) {\n",
+                "            return decode.apply(events.next(timeout));\n",
+                "        }\n\n",
+                "        /**\n",
+                "         * @param timeout how long to wait at most; zero means don't wait\n",
+                "         * @return the next event, or null when none arrived in time\n",
+                "         */\n",
+                "        public E poll(", dur, " timeout) {\n",
+                "            ", ev, " e = events.poll(timeout);\n",
+                "            return e == null ? null : decode.apply(e);\n",
+                "        }\n\n",
+                "        /** @return the client's untyped subscription underneath */\n",
+                "        public ", raw, " raw() {\n",
+                "            return events;\n",
+                "        }\n\n",
+                "        @Override\n",
+                "        public void close() {\n",
+                "            events.close();\n",
+                "        }\n",
+                "    }\n");
     }
 
     /** A command's parameter type: its inline arguments' record, its named type, or null for none. */

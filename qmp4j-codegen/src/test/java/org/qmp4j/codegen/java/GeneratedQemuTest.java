@@ -142,7 +142,8 @@ class GeneratedQemuTest {
 
     @Test
     void stopAndContChangeTheStateAndStopEventsDecode() throws Exception {
-        try (AutoCloseable stops = (AutoCloseable) call(client, "subscribe", (Object) new String[] {"STOP"})) {
+        try (AutoCloseable stops = (AutoCloseable) call(client, "subscribe", (Object) new String[] {"STOP"});
+                AutoCloseable typed = (AutoCloseable) call(qmp, "subscribe", type("StopEvent"))) {
             call(qmp, "cont");
             assertEquals("RUNNING", call(call(qmp, "queryStatus"), "status").toString());
             call(qmp, "stop");
@@ -150,6 +151,8 @@ class GeneratedQemuTest {
             Object stop = type("StopEvent").getMethod("from", event.getClass()).invoke(null, event);
             assertNotNull(call(stop, "timestamp"));
             assertEquals(call(event, "timestamp"), call(stop, "timestamp"));
+            assertEquals(stop, call(typed, "next", Duration.ofSeconds(30)));
+            assertEquals(null, call(typed, "poll", Duration.ZERO));
             assertEquals("PAUSED", call(call(qmp, "queryStatus"), "status").toString());
             CompletableFuture<?> cont = (CompletableFuture<?>) call(qmp, "contAsync");
             assertInstanceOf(CompletableFuture.class, cont);
