@@ -52,7 +52,8 @@ import org.qmp4j.codegen.qapi.UnionDef;
  *     {@code from(QmpEvent)}; {@code qmp.subscribe(StopEvent.class)} subscribes to one, typed.</li>
  * <li>{@code 'if'} conditions are ignored: everything is generated, and a live QEMU built without a
  *     feature answers its commands with an error (drift detection will tell).</li>
- * <li>the feature {@code deprecated} → {@code @Deprecated}; the schema's documentation → Javadoc.</li>
+ * <li>the feature {@code deprecated} → {@code @Deprecated}, {@code unstable} → the generated annotation
+ *     {@code @Unstable}; the schema's documentation → Javadoc.</li>
  * </ul>
  */
 public final class JavaGenerator {
@@ -76,6 +77,8 @@ public final class JavaGenerator {
 
     /** The package-private holder of the generated code's ObjectMapper. */
     static final String JSON_CLASS = "QapiJson";
+    /** The annotation for the QAPI feature {@code unstable}. */
+    static final String UNSTABLE_CLASS = "Unstable";
 
     private final QapiSchema schema;
     private final String pkg;
@@ -140,6 +143,7 @@ public final class JavaGenerator {
     private Map<String, String> run() {
         own.add(facade.className());
         own.add(JSON_CLASS);
+        own.add(UNSTABLE_CLASS);
         for (Definition d : schema.types()) {
             if (d instanceof EnumDef || d instanceof StructDef || d instanceof UnionDef u && typed(u)) {
                 own.add(Names.type(d.name()));
@@ -171,6 +175,7 @@ public final class JavaGenerator {
         }
         put(out, facade.className(), facadeSource());
         put(out, JSON_CLASS, jsonSource());
+        put(out, UNSTABLE_CLASS, unstableSource());
         return out;
     }
 
@@ -354,6 +359,9 @@ public final class JavaGenerator {
             StringBuilder c = new StringBuilder();
             if (m.features().stream().anyMatch(Feature::deprecated)) {
                 c.append("@Deprecated ");
+            }
+            if (m.features().stream().anyMatch(Feature::unstable)) {
+                c.append('@').append(UNSTABLE_CLASS).append(' ');
             }
             c.append('@').append(s.n("com.fasterxml.jackson.annotation.JsonProperty")).append('(')
                     .append(quote(m.name())).append(") ").append(javaType(s, m.type())).append(' ')
@@ -697,10 +705,28 @@ public final class JavaGenerator {
 
     // ---------------------------------------------------------------- docs
 
+    /** {@code @Deprecated} and {@code @Unstable} for the QAPI features of those names. */
     private static void deprecated(Source s, String indent, List<Feature> features) {
         if (features.stream().anyMatch(Feature::deprecated)) {
             s.a(indent, "@Deprecated\n");
         }
+        if (features.stream().anyMatch(Feature::unstable)) {
+            s.a(indent, "@", UNSTABLE_CLASS, "\n");
+        }
+    }
+
+    private String unstableSource() {
+        Source s = new Source();
+        String target = s.n("java.lang.annotation.ElementType");
+        s.a("/**\n * The QAPI feature {@code unstable}: QEMU may change or remove this without the deprecation period\n",
+                " * stable interfaces get.\n */\n",
+                "@", s.n("java.lang.annotation.Documented"), "\n",
+                "@", s.n("java.lang.annotation.Retention"), "(", s.n("java.lang.annotation.RetentionPolicy"),
+                ".RUNTIME)\n",
+                "@", s.n("java.lang.annotation.Target"), "({", target, ".TYPE, ", target, ".METHOD, ", target,
+                ".FIELD, ", target, ".RECORD_COMPONENT})\n",
+                "public @interface ", UNSTABLE_CLASS, " {\n}\n");
+        return s.finish();
     }
 
     /** Writes a Javadoc comment of the schema's text (escaped) and tags (already Javadoc), if there is any. */

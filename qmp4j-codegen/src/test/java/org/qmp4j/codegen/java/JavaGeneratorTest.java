@@ -49,7 +49,7 @@ class JavaGeneratorTest {
     @Test
     void namesFollowTheFixedRules() {
         assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "Circle", "Color", "Figure", "QapiJson", "Qmp",
-                "QueryBoxArgs", "Shape", "Square"),
+                "QueryBoxArgs", "Shape", "Square", "Unstable"),
                 sources.keySet().stream().map(k -> k.substring(k.lastIndexOf('/') + 1, k.length() - 5)).sorted()
                         .toList());
         String qmp = source("Qmp");
@@ -58,6 +58,7 @@ class JavaGeneratorTest {
         assertTrue(qmp.contains("public List<Box> listBoxes()"), qmp);
         assertTrue(qmp.contains("@Deprecated\n    public void oldThing()"), qmp);
         assertTrue(qmp.contains("public void figureAdd(Figure arguments)"), qmp);
+        assertTrue(qmp.contains("@Unstable\n    public void xPeek()"), qmp);
         assertTrue(source("Color").contains("LIGHT_BLUE(\"light-blue\")"));
         assertTrue(source("QueryBoxArgs").contains("@JsonProperty(\"default\") Boolean default_"));
     }
