@@ -43,8 +43,10 @@ import org.qmp4j.codegen.qapi.UnionDef;
  *     {@code JsonNode}, arrays → {@code List}.</li>
  * <li>flat unions → sealed interfaces (Jackson picks the branch by the discriminator) with one nested
  *     record per branch, the base's members first, and {@code Other} for discriminator values without a
- *     branch or unknown to the schema. A union with a union as a branch (QEMU 9.1 and later) and every
- *     alternate → {@code JsonNode} for now: wherever one is used, the caller reads or builds the JSON.</li>
+ *     branch or unknown to the schema. A union with a union as a branch (QEMU 9.1 and later) →
+ *     {@code JsonNode} for now: wherever one is used, the caller reads or builds the JSON.</li>
+ * <li>alternates → sealed interfaces with one record per alternative holding its {@code value()}, picked by
+ *     the JSON value's type.</li>
  * <li>commands → the facade {@code Qmp} over {@code QmpClient}, a method and an {@code ...Async} one each;
  *     for the guest agent {@code Qga} over {@code GuestAgentClient}, synchronous only (that client has no
  *     asynchronous calls).</li>
@@ -145,7 +147,8 @@ public final class JavaGenerator {
         own.add(JSON_CLASS);
         own.add(UNSTABLE_CLASS);
         for (Definition d : schema.types()) {
-            if (d instanceof EnumDef || d instanceof StructDef || d instanceof UnionDef u && typed(u)) {
+            if (d instanceof EnumDef || d instanceof StructDef || d instanceof AlternateDef
+                    || d instanceof UnionDef u && typed(u)) {
                 own.add(Names.type(d.name()));
             }
         }
@@ -160,8 +163,10 @@ public final class JavaGenerator {
                 put(out, Names.type(s.name()), recordSource(Names.type(s.name()), s, schema.allMembers(s), null));
             } else if (d instanceof UnionDef u && typed(u)) {
                 put(out, Names.type(u.name()), unionSource(u));
+            } else if (d instanceof AlternateDef a) {
+                put(out, Names.type(a.name()), alternateSource(a));
             }
-            // alternates, and unions with a union branch: JsonNode wherever used (see the class comment)
+            // unions with a union branch: JsonNode wherever used (see the class comment)
         }
         for (CommandDef c : schema.commands()) {
             if (c.data() instanceof Data.Inline in && !in.members().isEmpty()) {
@@ -262,7 +267,7 @@ public final class JavaGenerator {
                 break;
         }
         Definition d = schema.lookup(name).orElseThrow(() -> new IllegalStateException("unknown type " + name));
-        if (d instanceof AlternateDef || d instanceof UnionDef u && !typed(u)) {
+        if (d instanceof UnionDef u && !typed(u)) {
             return s.n("com.fasterxml.jackson.databind.JsonNode");
         }
         String simple = Names.type(name);
@@ -441,6 +446,113 @@ public final class JavaGenerator {
         nested(s, other, null, List.of(), base, name);
         s.a("}\n");
         return s.finish();
+    }
+
+    // ---------------------------------------------------------------- alternates
+
+    /**
+     * An alternate: a sealed interface with one nested record per alternative, holding the value, and a
+     * deserializer that picks the alternative by the JSON value's type as QEMU does (an integral number
+     * goes to an integer alternative before a {@code number} one).
+     */
+    private String alternateSource(AlternateDef a) {
+        String name = Names.type(a.name());
+        Source s = new Source();
+        Map<String, String> records = new LinkedHashMap<>(); // alternative -> nested record
+        a.alternatives().forEach(b -> records.put(b.name(), Names.type(b.name())));
+        s.nested.addAll(records.values());
+        s.nested.add("Decoder");
+        if (s.nested.contains(name)) {
+            throw new IllegalStateException("alternate " + a.name() + " has an alternative named like itself");
+        }
+        String node = s.n("com.fasterxml.jackson.databind.JsonNode");
+        String value = s.n("com.fasterxml.jackson.annotation.JsonValue");
+        javadoc(s, "", a.doc() == null ? null : a.doc().body(), "<p>One record per alternative, told apart by "
+                + "the JSON type of the value.");
+        deprecated(s, "", a.features());
+        s.a("@", s.n("com.fasterxml.jackson.databind.annotation.JsonDeserialize"), "(using = ", name,
+                ".Decoder.class)\n");
+        s.a("public sealed interface ", name, " permits ", String.join(", ",
+                records.values().stream().map(r -> name + "." + r).toList()), " {\n",
+                "    /** @return the value, of the alternative's type */\n",
+                "    Object value();\n");
+        List<String> checks = new ArrayList<>();
+        String nullBranch = null;
+        for (var b : a.alternatives()) {
+            String type = javaType(s, b.type());
+            String rec = records.get(b.name());
+            String md = a.doc() == null ? null : a.doc().members().get(b.name());
+            s.a("\n    /** @param value ", md == null || md.isBlank() ? "{@code " + escape(b.name()) + "}"
+                    : escape(md).replace("\n", " "), " */\n",
+                    "    record ", rec, "(@", value, " ", type, " value) implements ", name, " {\n    }\n");
+            String test = jsonTest(b.type());
+            if (test.equals("isNull")) {
+                nullBranch = rec;
+            }
+            String decode = type.equals(node) ? "json" : "context.readTreeAsValue(json, context.getTypeFactory()"
+                    + ".constructType(new " + s.n("com.fasterxml.jackson.core.type.TypeReference") + "<" + type
+                    + ">() { }))";
+            // Qualified: inside the Decoder, StdDeserializer's member types (None) hide the records' names.
+            String check = "        if (json." + test + "()) {\n            return new " + name + "." + rec + "(" + decode
+                    + ");\n        }\n";
+            if (test.equals("isNumber")) {
+                checks.add(check); // after any integer alternative
+            } else {
+                checks.add(0, check);
+            }
+        }
+        String ctx = s.n("com.fasterxml.jackson.databind.DeserializationContext");
+        String io = s.n("java.io.IOException");
+        s.a("\n    /** Picks the alternative by the JSON type of the value. */\n",
+                "    final class Decoder extends ", s.n("com.fasterxml.jackson.databind.deser.std.StdDeserializer"),
+                "<", name, "> {\n",
+                "        private static final long serialVersionUID = 1L;\n\n",
+                "        /** For Jackson. */\n",
+                "        public Decoder() {\n            super(", name, ".class);\n        }\n\n",
+                "        @Override\n",
+                "        public ", name, " deserialize(", s.n("com.fasterxml.jackson.core.JsonParser"), " parser, ", ctx,
+                " context) throws ", io, " {\n",
+                "            return decode(parser.readValueAsTree(), context);\n",
+                "        }\n");
+        if (nullBranch != null) {
+            s.a("\n        @Override\n",
+                    "        public ", name, " getNullValue(", ctx, " context) {\n",
+                    "            return new ", name, ".", nullBranch, "(", s.n("com.fasterxml.jackson.databind.node.NullNode"),
+                    ".getInstance());\n",
+                    "        }\n\n",
+                    "        /** An absent member is null, not the JSON null alternative (Jackson's default). */\n",
+                    "        @Override\n",
+                    "        public Object getAbsentValue(", ctx, " context) {\n",
+                    "            return null;\n",
+                    "        }\n");
+        }
+        s.a("\n        private static ", name, " decode(", node, " json, ", ctx, " context) throws ", io, " {\n");
+        for (String c : checks) {
+            s.a(c.replace("\n        ", "\n            ").replaceFirst("^        ", "            "));
+        }
+        s.a("            throw ", s.n("com.fasterxml.jackson.databind.JsonMappingException"),
+                ".from(context, \"no alternative of ", name, " for a JSON \" + json.getNodeType());\n",
+                "        }\n",
+                "    }\n",
+                "}\n");
+        return s.finish();
+    }
+
+    /** The {@code JsonNode} test for the JSON type a value of this QAPI type has. */
+    private String jsonTest(TypeRef t) {
+        if (t instanceof TypeRef.ArrayOf) {
+            return "isArray";
+        }
+        String name = ((TypeRef.Named) t).name();
+        return switch (name) {
+            case "str", "QType" -> "isTextual";
+            case "int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size" ->
+                "isIntegralNumber";
+            case "number" -> "isNumber";
+            case "bool" -> "isBoolean";
+            case "null" -> "isNull";
+            default -> schema.lookup(name, EnumDef.class).isPresent() ? "isTextual" : "isObject";
+        };
     }
 
     private void nested(Source s, String record, Doc doc, List<Feature> features, List<Member> members,

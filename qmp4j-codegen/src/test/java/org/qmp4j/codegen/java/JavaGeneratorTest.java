@@ -48,7 +48,8 @@ class JavaGeneratorTest {
 
     @Test
     void namesFollowTheFixedRules() {
-        assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "Circle", "Color", "Figure", "QapiJson", "Qmp",
+        assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "BoxOrName", "Circle", "Color", "Figure", "Holder",
+                "QapiJson", "Qmp",
                 "QueryBoxArgs", "Shape", "Square", "Unstable"),
                 sources.keySet().stream().map(k -> k.substring(k.lastIndexOf('/') + 1, k.length() - 5)).sorted()
                         .toList());
@@ -136,6 +137,27 @@ class JavaGeneratorTest {
         Object newer = STRICT.readValue("{\"kind\": \"hexagon\", \"sides\": 6}", figure); // a newer QEMU's
         assertEquals("Other", newer.getClass().getSimpleName());
         assertEquals("UNKNOWN", call(newer, "kind").toString());
+    }
+
+    @Test
+    void alternatesPickTheAlternativeByTheJsonType() throws Exception {
+        Class<?> holder = type("Holder");
+        assertEquals("Name", what(STRICT.readValue("{\"what\": \"b1\"}", holder)).getClass().getSimpleName());
+        assertEquals("b1", call(what(STRICT.readValue("{\"what\": \"b1\"}", holder)), "value"));
+        assertEquals(3L, call(what(STRICT.readValue("{\"what\": 3}", holder)), "value"));
+        Object box = what(STRICT.readValue("{\"what\": {\"id\": 1, \"node-name\": \"n\", \"wait\": true}}",
+                holder));
+        assertEquals(type("Box"), call(box, "value").getClass()); // the package's Box, not the nested record
+        Object none = what(STRICT.readValue("{\"what\": null}", holder));
+        assertEquals("None", none.getClass().getSimpleName());
+        assertNull(what(STRICT.readValue("{}", holder)));
+        assertEquals("{\"what\":\"b1\"}", STRICT.writeValueAsString(STRICT.readValue("{\"what\": \"b1\"}", holder)));
+        assertTrue(source("BoxOrName").contains("record Box(@JsonValue org.example.box.Box value)"),
+                source("BoxOrName"));
+    }
+
+    private static Object what(Object holder) throws Exception {
+        return call(holder, "what");
     }
 
     private static Object call(Object target, String accessor) throws Exception {
