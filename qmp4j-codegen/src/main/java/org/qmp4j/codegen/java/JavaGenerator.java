@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.qmp4j.codegen.qapi.AlternateDef;
+import org.qmp4j.codegen.qapi.Branch;
 import org.qmp4j.codegen.qapi.CommandDef;
 import org.qmp4j.codegen.qapi.Data;
 import org.qmp4j.codegen.qapi.Definition;
@@ -403,18 +404,9 @@ public final class JavaGenerator {
     private String unionSource(UnionDef u) {
         String name = Names.type(u.name());
         List<Member> base = schema.members(u.base());
-        Map<String, String> records = new LinkedHashMap<>(); // discriminator value -> nested record
-        for (var b : u.branches()) {
-            records.put(b.name(), Names.type(b.name()));
-        }
+        Map<String, String> records = nestedRecords(u.branches()); // discriminator value -> nested record
         String other = records.containsValue("Other") ? "Other_" : "Other";
-        Source s = new Source();
-        s.nested.addAll(records.values());
-        s.nested.add(other);
-        s.nested.add("Builder");
-        if (s.nested.contains(name)) {
-            throw new IllegalStateException("union " + u.name() + " has a branch named like itself");
-        }
+        Source s = nestingSource(name, records, other, "Builder");
         String info = s.n("com.fasterxml.jackson.annotation.JsonTypeInfo");
         String subTypes = s.n("com.fasterxml.jackson.annotation.JsonSubTypes");
         javadoc(s, "", u.doc() == null ? null : u.doc().body(), "<p>One record per value of {@code "
@@ -437,7 +429,7 @@ public final class JavaGenerator {
                     .replace("\n", " "), m.optional() ? " (null when absent)" : "", " */\n");
             s.a("    ", javaType(s, m.type()), " ", Names.member(m.name()), "();\n");
         }
-        for (var b : u.branches()) {
+        for (Branch b : u.branches()) {
             StructDef struct = schema.lookup(((TypeRef.Named) b.type()).name(), StructDef.class).orElseThrow();
             List<Member> members = new ArrayList<>(base);
             members.addAll(schema.allMembers(struct));
@@ -457,14 +449,8 @@ public final class JavaGenerator {
      */
     private String alternateSource(AlternateDef a) {
         String name = Names.type(a.name());
-        Source s = new Source();
-        Map<String, String> records = new LinkedHashMap<>(); // alternative -> nested record
-        a.alternatives().forEach(b -> records.put(b.name(), Names.type(b.name())));
-        s.nested.addAll(records.values());
-        s.nested.add("Decoder");
-        if (s.nested.contains(name)) {
-            throw new IllegalStateException("alternate " + a.name() + " has an alternative named like itself");
-        }
+        Map<String, String> records = nestedRecords(a.alternatives()); // alternative -> nested record
+        Source s = nestingSource(name, records, "Decoder");
         String node = s.n("com.fasterxml.jackson.databind.JsonNode");
         String value = s.n("com.fasterxml.jackson.annotation.JsonValue");
         javadoc(s, "", a.doc() == null ? null : a.doc().body(), "<p>One record per alternative, told apart by "
@@ -478,7 +464,7 @@ public final class JavaGenerator {
                 "    Object value();\n");
         List<String> checks = new ArrayList<>();
         String nullBranch = null;
-        for (var b : a.alternatives()) {
+        for (Branch b : a.alternatives()) {
             String type = javaType(s, b.type());
             String rec = records.get(b.name());
             String md = a.doc() == null ? null : a.doc().members().get(b.name());
@@ -553,6 +539,24 @@ public final class JavaGenerator {
             case "null" -> "isNull";
             default -> schema.lookup(name, EnumDef.class).isPresent() ? "isTextual" : "isObject";
         };
+    }
+
+    /** A branch's or alternative's nested record: the value's or alternative's name as a type name. */
+    private static Map<String, String> nestedRecords(List<Branch> branches) {
+        Map<String, String> records = new LinkedHashMap<>();
+        branches.forEach(b -> records.put(b.name(), Names.type(b.name())));
+        return records;
+    }
+
+    /** A file for the type {@code name} with these nested types, which hide others of their names. */
+    private Source nestingSource(String name, Map<String, String> records, String... more) {
+        Source s = new Source();
+        s.nested.addAll(records.values());
+        s.nested.addAll(List.of(more));
+        if (s.nested.contains(name)) {
+            throw new IllegalStateException(name + " would nest a type of its own name");
+        }
+        return s;
     }
 
     private void nested(Source s, String record, Doc doc, List<Feature> features, List<Member> members,
