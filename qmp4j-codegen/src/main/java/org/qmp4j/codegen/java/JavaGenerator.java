@@ -194,10 +194,17 @@ public final class JavaGenerator {
 
     /** An event's members; a boxed event whose data is a union or alternate has one: {@code data}. */
     private List<Member> eventMembers(EventDef e) {
-        if (e.data() instanceof Data.Ref ref && schema.lookup(ref.type(), StructDef.class).isEmpty()) {
+        if (boxedData(e.name())) {
+            Data.Ref ref = (Data.Ref) e.data();
             return List.of(new Member("data", new TypeRef.Named(ref.type()), false, null, List.of()));
         }
         return schema.members(e.data());
+    }
+
+    /** Whether the event's data is a union or an alternate (QEMU allows that for boxed events). */
+    private boolean boxedData(String event) {
+        return schema.lookup(event, EventDef.class).map(EventDef::data).filter(Data.Ref.class::isInstance)
+                .map(d -> schema.lookup(((Data.Ref) d).type(), StructDef.class).isEmpty()).orElse(false);
     }
 
     // ---------------------------------------------------------------- one file
@@ -583,7 +590,9 @@ public final class JavaGenerator {
         }
         s.a("        return new ", name, "(event.timestamp()");
         for (Member m : members) {
-            s.a(",\n                ", JSON_CLASS, ".decode(data.get(", quote(m.name()), "), new ",
+            // A boxed union or alternate (boxedData) is the whole of the event's data, not a member of it.
+            String json = boxedData(event) ? "data" : "data.get(" + quote(m.name()) + ")";
+            s.a(",\n                ", JSON_CLASS, ".decode(", json, ", new ",
                     s.n("com.fasterxml.jackson.core.type.TypeReference"), "<", javaType(s, m.type()), ">() { })");
         }
         s.a(");\n    }\n\n");

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +50,8 @@ class JavaGeneratorTest {
 
     @Test
     void namesFollowTheFixedRules() {
-        assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "BoxOrName", "Circle", "Color", "Figure", "Holder",
+        assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "BoxOrName", "Circle", "Color", "Figure", "FigureDrawnEvent",
+                "Holder",
                 "QapiJson", "Qmp",
                 "QueryBoxArgs", "Shape", "Square", "Unstable"),
                 sources.keySet().stream().map(k -> k.substring(k.lastIndexOf('/') + 1, k.length() - 5)).sorted()
@@ -154,6 +157,21 @@ class JavaGeneratorTest {
         assertEquals("{\"what\":\"b1\"}", STRICT.writeValueAsString(STRICT.readValue("{\"what\": \"b1\"}", holder)));
         assertTrue(source("BoxOrName").contains("record Box(@JsonValue org.example.box.Box value)"),
                 source("BoxOrName"));
+    }
+
+    @Test
+    void eventsDecodeTheirMembersAndABoxedUnionIsTheWholeData() throws Exception {
+        Class<?> raw = Class.forName("org.qmp4j.QmpEvent");
+        Object opened = raw.getConstructor(String.class, JsonNode.class, Instant.class).newInstance("BOX_OPENED",
+                STRICT.readTree("{\"box\": {\"id\": 2, \"node-name\": \"n\", \"wait\": false}, \"new\": 1}"),
+                Instant.ofEpochSecond(5));
+        Object event = type("BoxOpenedEvent").getMethod("from", raw).invoke(null, opened);
+        assertEquals(Instant.ofEpochSecond(5), call(event, "timestamp"));
+        assertEquals(2L, call(call(event, "box"), "id"));
+        Object drawn = raw.getConstructor(String.class, JsonNode.class, Instant.class).newInstance("FIGURE_DRAWN",
+                STRICT.readTree("{\"kind\": \"square\", \"side\": 4}"), Instant.ofEpochSecond(6));
+        Object figure = call(type("FigureDrawnEvent").getMethod("from", raw).invoke(null, drawn), "data");
+        assertEquals(4L, call(figure, "side"));
     }
 
     private static Object what(Object holder) throws Exception {
