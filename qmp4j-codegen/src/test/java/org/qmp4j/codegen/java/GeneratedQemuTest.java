@@ -44,7 +44,10 @@ class GeneratedQemuTest {
     static void start() throws Exception {
         loader = Compiled.compile(JavaGenerator.sources(QemuSchemas.schema("7.2", "qapi"), "org.example.qemu",
                 JavaGenerator.Facade.QMP), dir).loader();
-        qemu = (AutoCloseable) Class.forName("org.qmp4j.launch.QemuProcess").getMethod("start").invoke(null);
+        // A USB controller, so a keyboard can be added and deleted.
+        Object builder = Class.forName("org.qmp4j.launch.QemuProcess").getMethod("builder").invoke(null);
+        call(builder, "addArgs", (Object) new String[] {"-device", "qemu-xhci,id=xhci"});
+        qemu = (AutoCloseable) call(builder, "start");
         client = call(qemu, "client");
         qmp = type("Qmp").getConstructor(Class.forName("org.qmp4j.QmpClient")).newInstance(client);
         firstStatus = call(qmp, "queryStatus");
@@ -131,6 +134,20 @@ class GeneratedQemuTest {
             names.add(call(node, "nodeName"));
         }
         assertTrue(names.contains("typed-null0"), names.toString());
+    }
+
+    @Test
+    void deviceDelOfAUsbKeyboardGivesATypedDeviceDeletedEvent() throws Exception {
+        Object add = type("DeviceAddArgs").getMethod("builder").invoke(null);
+        add = call(call(call(add, "driver", "usb-kbd"), "id", "typed-kbd0"), "bus", "xhci.0");
+        call(qmp, "deviceAdd", call(add, "build"));
+        try (AutoCloseable deleted = (AutoCloseable) call(qmp, "subscribe", type("DeviceDeletedEvent"))) {
+            Object del = type("DeviceDelArgs").getMethod("builder").invoke(null);
+            call(qmp, "deviceDel", call(call(del, "id", "typed-kbd0"), "build"));
+            Object event = call(deleted, "next", Duration.ofSeconds(30));
+            assertEquals("typed-kbd0", call(event, "device"));
+            assertEquals("/machine/peripheral/typed-kbd0", call(event, "path"));
+        }
     }
 
     @Test
