@@ -39,7 +39,8 @@ import org.qmp4j.codegen.qapi.UnionDef;
  *     name in {@code @JsonProperty}; an optional member is a nullable component, and null is never sent;
  *     unknown fields are ignored so replies of newer QEMUs decode; {@code builder()} where there are
  *     members.</li>
- * <li>built-in types: {@code str} and {@code QType} → {@code String}, every integer type → {@code Long},
+ * <li>built-in types: {@code str} and {@code QType} → {@code String}, every integer type → {@code Long}
+ *     ({@code uint64} and {@code size} as their 64 bits: above {@code Long.MAX_VALUE} they read negative),
  *     {@code number} → {@code Double}, {@code bool} → {@code Boolean}, {@code any} and {@code null} →
  *     {@code JsonNode}, arrays → {@code List}.</li>
  * <li>flat unions → sealed interfaces (Jackson picks the branch by the discriminator) with one nested
@@ -376,6 +377,7 @@ public final class JavaGenerator {
             if (m.features().stream().anyMatch(Feature::unstable)) {
                 c.append('@').append(UNSTABLE_CLASS).append(' ');
             }
+            c.append(unsigned(s, m.type()));
             c.append('@').append(s.n("com.fasterxml.jackson.annotation.JsonProperty")).append('(')
                     .append(quote(m.name())).append(") ").append(javaType(s, m.type())).append(' ')
                     .append(Names.member(m.name()));
@@ -477,12 +479,14 @@ public final class JavaGenerator {
             String md = a.doc() == null ? null : a.doc().members().get(b.name());
             s.a("\n    /** @param value ", md == null || md.isBlank() ? "{@code " + escape(b.name()) + "}"
                     : escape(md).replace("\n", " "), " */\n",
-                    "    record ", rec, "(@", value, " ", type, " value) implements ", name, " {\n    }\n");
+                    "    record ", rec, "(", unsigned(s, b.type()), "@", value, " ", type, " value) implements ",
+                    name, " {\n    }\n");
             String test = jsonTest(b.type());
             if (test.equals("isNull")) {
                 nullBranch = rec;
             }
-            String decode = type.equals(node) ? "json" : "context.readTreeAsValue(json, context.getTypeFactory()"
+            String decode = unsignedName(b.type()) ? "json.bigIntegerValue().longValue()"
+                    : type.equals(node) ? "json" : "context.readTreeAsValue(json, context.getTypeFactory()"
                     + ".constructType(new " + s.n("com.fasterxml.jackson.core.type.TypeReference") + "<" + type
                     + ">() { }))";
             // Qualified: inside the Decoder, StdDeserializer's member types (None) hide the records' names.
@@ -588,12 +592,22 @@ public final class JavaGenerator {
         if (!members.isEmpty()) {
             s.a("        ", s.n("com.fasterxml.jackson.databind.JsonNode"), " data = event.data();\n");
         }
-        s.a("        return new ", name, "(event.timestamp()");
+        if (members.isEmpty()) {
+            s.a("        return new ", name, "(event.timestamp());\n    }\n\n");
+            return;
+        }
+        String tr = s.n("com.fasterxml.jackson.core.type.TypeReference");
+        if (boxedData(event)) { // a boxed union or alternate is the whole of the event's data
+            s.a("        return new ", name, "(event.timestamp(), ", JSON_CLASS, ".decode(data, new ", tr, "<",
+                    javaType(s, members.get(0).type()), ">() { }));\n    }\n\n");
+            return;
+        }
+        // The record itself from the data (its annotations apply; timestamp is not on the wire), then the time.
+        s.a("        ", name, " d = ", JSON_CLASS, ".decode(data == null ? ", JSON_CLASS,
+                ".MAPPER.createObjectNode() : data, new ", tr, "<", name, ">() { });\n",
+                "        return new ", name, "(event.timestamp()");
         for (Member m : members) {
-            // A boxed union or alternate (boxedData) is the whole of the event's data, not a member of it.
-            String json = boxedData(event) ? "data" : "data.get(" + quote(m.name()) + ")";
-            s.a(",\n                ", JSON_CLASS, ".decode(", json, ", new ",
-                    s.n("com.fasterxml.jackson.core.type.TypeReference"), "<", javaType(s, m.type()), ">() { })");
+            s.a(", d.", Names.member(m.name()), "()");
         }
         s.a(");\n    }\n\n");
     }
@@ -823,9 +837,55 @@ public final class JavaGenerator {
                 "    static ", map, "<", str, ", Object> arguments(Object arguments) {\n",
                 "        return arguments == null ? ", map, ".of() : MAPPER.convertValue(arguments, new ",
                 s.n("com.fasterxml.jackson.core.type.TypeReference"), "<", map, "<", str, ", Object>>() { });\n",
+                "    }\n\n",
+                "    /** {@code uint64} and {@code size} in a Long: the unsigned value's 64 bits. */\n",
+                "    public static final class UnsignedDecoder extends ",
+                s.n("com.fasterxml.jackson.databind.deser.std.StdDeserializer"), "<Long> {\n",
+                "        private static final long serialVersionUID = 1L;\n\n",
+                "        /** For Jackson. */\n",
+                "        public UnsignedDecoder() {\n            super(Long.class);\n        }\n\n",
+                "        @Override\n",
+                "        public Long deserialize(", s.n("com.fasterxml.jackson.core.JsonParser"), " parser, ",
+                s.n("com.fasterxml.jackson.databind.DeserializationContext"), " context) throws ",
+                s.n("java.io.IOException"), " {\n",
+                "            return parser.getBigIntegerValue().longValue();\n",
+                "        }\n",
+                "    }\n\n",
+                "    /** Writes a Long of {@link UnsignedDecoder} back as the unsigned value. */\n",
+                "    public static final class UnsignedEncoder extends ",
+                s.n("com.fasterxml.jackson.databind.ser.std.StdSerializer"), "<Long> {\n",
+                "        private static final long serialVersionUID = 1L;\n\n",
+                "        /** For Jackson. */\n",
+                "        public UnsignedEncoder() {\n            super(Long.class);\n        }\n\n",
+                "        @Override\n",
+                "        public void serialize(Long value, ", s.n("com.fasterxml.jackson.core.JsonGenerator"),
+                " generator, ", s.n("com.fasterxml.jackson.databind.SerializerProvider"), " provider) throws ",
+                s.n("java.io.IOException"), " {\n",
+                "            generator.writeNumber(new ", s.n("java.math.BigInteger"), "(Long.toUnsignedString(value)));\n",
+                "        }\n",
                 "    }\n",
                 "}\n");
         return s.finish();
+    }
+
+    private static boolean unsignedName(TypeRef t) {
+        return t instanceof TypeRef.Named n && (n.name().equals("uint64") || n.name().equals("size"));
+    }
+
+    /**
+     * The annotations that keep a {@code uint64} or {@code size} in a {@code Long} as its 64 bits (values
+     * above {@code Long.MAX_VALUE} read negative, {@code Long.toUnsignedString} prints them): Jackson would
+     * refuse them, and QEMU sends {@code UINT64_MAX} for "unlimited".
+     */
+    private static String unsigned(Source s, TypeRef t) {
+        boolean array = t instanceof TypeRef.ArrayOf a && unsignedName(a.element());
+        if (!array && !unsignedName(t)) {
+            return "";
+        }
+        String use = array ? "contentUsing" : "using";
+        return "@" + s.n("com.fasterxml.jackson.databind.annotation.JsonDeserialize") + "(" + use + " = "
+                + JSON_CLASS + ".UnsignedDecoder.class) @" + s.n("com.fasterxml.jackson.databind.annotation.JsonSerialize")
+                + "(" + use + " = " + JSON_CLASS + ".UnsignedEncoder.class) ";
     }
 
     // ---------------------------------------------------------------- docs

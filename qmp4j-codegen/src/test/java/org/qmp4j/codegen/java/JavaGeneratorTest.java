@@ -50,7 +50,8 @@ class JavaGeneratorTest {
 
     @Test
     void namesFollowTheFixedRules() {
-        assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "BoxOrName", "Circle", "Color", "Figure", "FigureDrawnEvent",
+        assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "BoxOrName", "Circle", "Color", "CountedEvent", "Counter",
+                "Figure", "FigureDrawnEvent",
                 "Holder",
                 "QapiJson", "Qmp",
                 "QueryBoxArgs", "Shape", "Square", "Unstable"),
@@ -172,6 +173,21 @@ class JavaGeneratorTest {
                 STRICT.readTree("{\"kind\": \"square\", \"side\": 4}"), Instant.ofEpochSecond(6));
         Object figure = call(type("FigureDrawnEvent").getMethod("from", raw).invoke(null, drawn), "data");
         assertEquals(4L, call(figure, "side"));
+    }
+
+    @Test
+    void unsignedValuesAboveLongMaxKeepTheirBits() throws Exception {
+        String json = "{\"total\":18446744073709551615,\"samples\":[18446744073709551614,1]}";
+        Object counter = STRICT.readValue(json, type("Counter"));
+        assertEquals(-1L, call(counter, "total"));
+        assertEquals(List.of(-2L, 1L), call(counter, "samples"));
+        assertEquals(json, STRICT.writeValueAsString(counter));
+        Class<?> raw = Class.forName("org.qmp4j.QmpEvent");
+        Object counted = raw.getConstructor(String.class, JsonNode.class, Instant.class).newInstance("COUNTED",
+                STRICT.readTree("{\"total\": 18446744073709551615}"), Instant.ofEpochSecond(7));
+        Object event = type("CountedEvent").getMethod("from", raw).invoke(null, counted);
+        assertEquals(-1L, call(event, "total"));
+        assertEquals(Instant.ofEpochSecond(7), call(event, "timestamp"));
     }
 
     private static Object what(Object holder) throws Exception {
