@@ -948,7 +948,21 @@ public final class JavaGenerator {
                 case '&' -> b.append("&amp;");
                 case '<' -> b.append("&lt;");
                 case '>' -> b.append("&gt;");
-                case '@' -> b.append("&#64;");
+                case '@' -> {
+                    // QAPI's "@name" cross-reference reads as code; a lone '@' must not start a Javadoc tag
+                    int end = i + 1;
+                    while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end))
+                            || text.charAt(end) == '-' || text.charAt(end) == '_')) {
+                        end++;
+                    }
+                    boolean word = i > 0 && Character.isLetterOrDigit(text.charAt(i - 1)); // user@host
+                    if (!word && end > i + 1 && Character.isLetter(text.charAt(i + 1))) {
+                        b.append("<code>").append(text, i + 1, end).append("</code>");
+                        i = end - 1;
+                    } else {
+                        b.append("&#64;");
+                    }
+                }
                 case '\\' -> b.append("&#92;");
                 case '/' -> b.append(i > 0 && text.charAt(i - 1) == '*' ? "&#47;" : "/");
                 case '{', '}' -> b.append(c == '{' ? "&#123;" : "&#125;");

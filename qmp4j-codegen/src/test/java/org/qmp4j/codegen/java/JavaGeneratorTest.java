@@ -81,7 +81,8 @@ class JavaGeneratorTest {
     @Test
     void docsBecomeEscapedJavadoc() {
         String box = source("Box");
-        assertTrue(box.contains("A box: &lt;b&gt;bold&lt;/b&gt; &amp; &#64;Base, a *&#47; and C:&#92;users&#92;x"),
+        assertTrue(box.contains("A box: &lt;b&gt;bold&lt;/b&gt; &amp; <code>Base</code>, a *&#47; and "
+                + "C:&#92;users&#92;x in the text, for root&#64;host."),
                 box);
         assertTrue(box.contains("@param nodeName its name"), box);
         assertTrue(box.contains("@param color its colour (optional: null when absent)"), box);
