@@ -10,7 +10,8 @@ import java.util.Set;
  * record {@code QueryStatusArgs}; an event is {@code StopEvent}, {@code DeviceDeletedEvent}; members are
  * lowerCamelCase record components ({@code node-name} → {@code nodeName}); enum values are UPPER_SNAKE
  * constants ({@code pc-q35} → {@code PC_Q35}). A name that would be a Java keyword, or start with a digit,
- * gets an underscore ({@code default} → {@code default_}, {@code 0.10} → {@code _0_10}).
+ * gets an underscore ({@code default} → {@code default_}, {@code 0.10} → {@code _0_10}), and so does a member
+ * named like a method of {@code Object} ({@code wait} → {@code wait_}: a record component cannot be).
  */
 public final class Names {
     private static final Set<String> KEYWORDS = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
@@ -20,6 +21,10 @@ public final class Names {
             "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
             "void", "volatile", "while", "true", "false", "null", "var", "yield", "record", "sealed", "permits",
             "non-sealed", "_");
+
+    /** Object's methods without parameters: a record component cannot be named like one. */
+    private static final Set<String> OBJECT_METHODS = Set.of("clone", "finalize", "getClass", "hashCode", "notify",
+            "notifyAll", "toString", "wait");
 
     private Names() {
     }
@@ -61,10 +66,12 @@ public final class Names {
 
     /**
      * @param member a member's QAPI name (without the {@code *} of an optional one)
-     * @return its record component: {@code node-name} → {@code nodeName}, {@code default} → {@code default_}
+     * @return its record component: {@code node-name} → {@code nodeName}, {@code default} → {@code default_},
+     *     and like a keyword the name of a method of {@code Object} ({@code wait} → {@code wait_})
      */
     public static String member(String member) {
-        return safe(lowerCamel(member));
+        String name = safe(lowerCamel(member));
+        return OBJECT_METHODS.contains(name) ? name + "_" : name;
     }
 
     /**

@@ -31,6 +31,7 @@ class NamesTest {
         assertEquals("nodeName", Names.member("node-name"));
         assertEquals("cpuIndex", Names.member("cpu-index"));
         assertEquals("default_", Names.member("default"));
+        assertEquals("wait_", Names.member("wait")); // a record component cannot be named like Object.wait()
         assertEquals("if_", Names.member("if"));
         assertEquals("id", Names.member("id"));
         assertEquals("xPerm", Names.member("x-perm"));

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,28 +22,8 @@ import org.qmp4j.codegen.qapi.TypeRef.Named;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RealSchemaTest {
-    private static final Map<String, QapiSchema> PARSED = new ConcurrentHashMap<>();
-
-    /** Parses a schema once per run and prints its counts for the closing note. */
     private static QapiSchema schema(String version, String which) {
-        return PARSED.computeIfAbsent(version + "/" + which, k -> {
-            String dir = System.getProperty("qmp4j.qapiDir", "");
-            if (dir.isBlank() || dir.startsWith("${")) {
-                throw new AssertionError("QMP4J_QAPI_DIR is not set: run the tests with ./dev test, or set it to "
-                        + "what .ci/install-deps --tests prints (testenv/fetch-qapi fetches QEMU's QAPI files)");
-            }
-            Path file = Path.of(dir, version, which, "qapi-schema.json");
-            if (!Files.isRegularFile(file)) {
-                throw new AssertionError("no " + file + ": run testenv/fetch-qapi");
-            }
-            long t0 = System.nanoTime();
-            QapiSchema s = QapiParser.parse(file);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            System.out.println("QAPI | " + version + (which.equals("qga") ? " qga" : "") + " | "
-                    + s.commands().size() + " commands, " + s.events().size() + " events, " + s.types().size()
-                    + " types | " + s.files().size() + " files parsed in " + ms + " ms");
-            return s;
-        });
+        return QemuSchemas.schema(version, which);
     }
 
     private static <T extends Definition> T get(QapiSchema s, String name, Class<T> kind) {
