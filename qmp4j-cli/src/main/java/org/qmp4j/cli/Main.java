@@ -17,6 +17,7 @@ import org.qmp4j.QmpTimeoutException;
 import org.qmp4j.cli.shell.QmpShellTool;
 import org.qmp4j.cli.tools.CompletionTool;
 import org.qmp4j.cli.tools.QemuGaClientTool;
+import org.qmp4j.cli.tools.GenerateTool;
 import org.qmp4j.cli.tools.QmpEventsTool;
 import org.qmp4j.cli.tools.QmpMuxTool;
 import org.qmp4j.cli.tools.QmpTool;
@@ -89,6 +90,12 @@ public final class Main {
             @Override
             Tool create() {
                 return new QemuGaClientTool();
+            }
+        },
+        GENERATE("generate") {
+            @Override
+            Tool create() {
+                return new GenerateTool();
             }
         },
         COMPLETION("completion") {
