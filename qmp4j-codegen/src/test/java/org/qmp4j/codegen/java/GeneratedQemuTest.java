@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,28 +66,7 @@ class GeneratedQemuTest {
     }
 
     private static Object call(Object target, String method, Object... args) throws Exception {
-        for (Method m : target.getClass().getMethods()) {
-            if (m.getName().equals(method) && fits(m.getParameterTypes(), args)) {
-                try {
-                    return m.invoke(target, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause() instanceof Exception ex ? ex : e;
-                }
-            }
-        }
-        throw new AssertionError("no method " + method + " on " + target.getClass());
-    }
-
-    private static boolean fits(Class<?>[] types, Object[] args) {
-        if (types.length != args.length) {
-            return false;
-        }
-        for (int i = 0; i < types.length; i++) {
-            if (args[i] != null && !types[i].isInstance(args[i])) {
-                return false;
-            }
-        }
-        return true;
+        return Reflect.call(target, method, args);
     }
 
     private static Object qomGetArgs(String path, String property) throws Exception {
