@@ -443,7 +443,7 @@ public final class GuestAgentClient implements AutoCloseable {
             GuestAgentOptions o = new GuestAgentOptions(address, connectTimeout, commandTimeout, waitForAgent,
                     maxMessageSize, name, timeouts);
             if (o.waitForAgent().isZero()) {
-                return connectOnce(o, o.connectTimeout());
+                return connectOnce(o);
             }
             return awaitAgent(o);
         }
@@ -521,10 +521,10 @@ public final class GuestAgentClient implements AutoCloseable {
             }
         }
 
-        private static GuestAgentClient connectOnce(GuestAgentOptions o, Duration syncTime) {
+        private static GuestAgentClient connectOnce(GuestAgentOptions o) {
             GuestAgentClient client = new GuestAgentClient(SocketTransport.open(o.address(), o.connectTimeout()), o);
             try {
-                client.channel.sync(syncTime);
+                client.channel.sync(o.connectTimeout());
                 return client;
             } catch (RuntimeException e) {
                 client.close();

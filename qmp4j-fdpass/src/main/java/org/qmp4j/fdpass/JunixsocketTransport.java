@@ -92,18 +92,7 @@ public final class JunixsocketTransport implements FdPassingTransport {
     @Override
     public void close() {
         plain.close();
-        for (FileDescriptor fd : takeReceivedFileDescriptors()) { // nobody took them: ours to close
-            closeQuietly(fd);
-        }
-    }
-
-    /** @param fd a received descriptor to close */
-    private static void closeQuietly(FileDescriptor fd) {
-        try {
-            new java.io.FileInputStream(fd).close(); // the JDK's only public way to close a bare descriptor
-        } catch (IOException ignored) {
-            // already closed
-        }
+        FdPassingTransport.closeAll(takeReceivedFileDescriptors()); // nobody took them: ours to close
     }
 
     /** Accepts connections that can receive descriptors. */

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -94,7 +92,7 @@ final class MuxClient implements MessageSession.Handler {
         // Descriptors (SCM_RIGHTS) came with the bytes of this read: they belong to this command.
         FileDescriptor[] fds = transport instanceof FdPassingTransport f ? f.takeReceivedFileDescriptors() : NO_FDS;
         if (!handle(request, fds)) {
-            closeAll(fds);
+            FdPassingTransport.closeAll(fds);
         }
     }
 
@@ -213,12 +211,12 @@ final class MuxClient implements MessageSession.Handler {
     }
 
     /**
-     * A forwarded command's reply.
+     * A forwarded command's reply, the client's id already on it.
      *
      * @param slot its place in line, or null for an out-of-band command (answered when done, as QEMU does)
      */
-    void forwardedReply(Slot slot, JsonNode id, ObjectNode body) {
-        reply(slot, id, body);
+    void forwardedReply(Slot slot, ObjectNode body) {
+        reply(slot, null, body);
         inFlight.decrementAndGet();
         if (inputEnded) {
             closeIfDone();
@@ -246,17 +244,6 @@ final class MuxClient implements MessageSession.Handler {
                     + " KiB waiting)";
             LOG.warn("{}: disconnected: {}", name, reason);
             session.fail(new QmpConnectionException(name + ": disconnected by qmp-mux: " + reason));
-        }
-    }
-
-    /** Closes this process's copies of descriptors a client passed (QEMU, if they went there, has its own). */
-    static void closeAll(FileDescriptor[] fds) {
-        for (FileDescriptor fd : fds) {
-            try {
-                new FileInputStream(fd).close(); // the JDK's only public way to close a bare descriptor
-            } catch (IOException ignored) {
-                // already closed
-            }
         }
     }
 

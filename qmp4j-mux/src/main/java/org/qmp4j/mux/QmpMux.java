@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -235,7 +234,7 @@ public final class QmpMux implements AutoCloseable {
             answer(client, slot, request, id, error("qmp-mux: " + e.getMessage()), t0);
             return;
         } finally {
-            MuxClient.closeAll(fds); // QEMU has its own copies once the command was written
+            FdPassingTransport.closeAll(fds); // QEMU has its own copies once the command was written
         }
         ScheduledFuture<?> deadline = Threads.scheduler().schedule(() -> {
             if (upstreamSession.forget(call)) {
@@ -247,7 +246,7 @@ public final class QmpMux implements AutoCloseable {
             deadline.cancel(false);
             if (failure != null) {
                 if (!closingOrLost()) {
-                    answer(client, slot, request, id, error("qmp-mux: " + unwrap(failure).getMessage()), t0);
+                    answer(client, slot, request, id, error("qmp-mux: " + failure.getMessage()), t0);
                 }
                 return; // QEMU went away: every client is being disconnected
             }
@@ -270,19 +269,13 @@ public final class QmpMux implements AutoCloseable {
         if (log != null) { // first: once a client has the reply, the log has it too
             log.exchange(client.name, request, body, System.nanoTime() - t0);
         }
-        client.forwardedReply(slot, null, body);
+        client.forwardedReply(slot, body);
     }
 
     private boolean closingOrLost() {
         return closing || !upstream.isOpen();
     }
 
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
 
     /**
      * Upstream reader thread: each event encoded once (QEMU's data bytes as they came, no tree), logged, and

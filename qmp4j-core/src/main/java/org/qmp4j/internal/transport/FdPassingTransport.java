@@ -39,6 +39,21 @@ public interface FdPassingTransport extends Transport {
         return new FileDescriptor[0];
     }
 
+    /**
+     * Closes received descriptors (this process's copies; whoever they were passed on to has its own).
+     *
+     * @param fds the descriptors
+     */
+    static void closeAll(FileDescriptor... fds) {
+        for (FileDescriptor fd : fds) {
+            try {
+                new java.io.FileInputStream(fd).close(); // the JDK's only public way to close a bare descriptor
+            } catch (IOException alreadyClosed) {
+                // nothing left to release
+            }
+        }
+    }
+
     /** A listening unix socket whose connections can receive (and send) descriptors. */
     interface Listener extends AutoCloseable {
         /**
