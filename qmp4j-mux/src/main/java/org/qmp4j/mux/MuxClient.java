@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class MuxClient implements MessageSession.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(MuxClient.class);
     private static final byte[] END = new byte[0];
+    private static final byte[] FLUSH_AND_CLOSE = new byte[0];
     // A flood of events leaves in few writes: one system call for whatever waits, up to these bounds.
     private static final int WRITE_BATCH_MESSAGES = 256;
     private static final int WRITE_BATCH_BYTES = 64 * 1024;
@@ -79,9 +80,14 @@ final class MuxClient implements MessageSession.Handler {
         return negotiated;
     }
 
-    /** Ends this client (the mux is closing). */
+    /**
+     * Ends this client (the mux is closing, or QEMU went away) once what is already queued is written: the
+     * reply to a {@code quit} comes just before QEMU closes its end.
+     */
     void close() {
-        session.close();
+        if (!out.offer(FLUSH_AND_CLOSE)) {
+            session.close(); // a full queue: that client was not reading anyway
+        }
     }
 
     // ---- reader thread ----
@@ -264,9 +270,14 @@ final class MuxClient implements MessageSession.Handler {
                 out.drainTo(batch, WRITE_BATCH_MESSAGES); // what else is waiting goes in the same write
                 buffer.reset();
                 boolean end = false;
+                boolean closeAfter = false;
                 for (byte[] b : batch) {
                     if (b == END) {
                         end = true;
+                        break;
+                    }
+                    if (b == FLUSH_AND_CLOSE) {
+                        closeAfter = true;
                         break;
                     }
                     if (b != CHECK_DONE) {
@@ -277,6 +288,10 @@ final class MuxClient implements MessageSession.Handler {
                 batch.clear();
                 if (buffer.size() > 0) {
                     session.writeRaw(buffer.toByteArray());
+                }
+                if (closeAfter) {
+                    session.close();
+                    return;
                 }
                 if (end) {
                     return;
