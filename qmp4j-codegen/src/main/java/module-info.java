@@ -5,6 +5,8 @@
  * code needs {@code qmp4j-core}; this module does not.
  */
 module org.qmp4j.codegen {
+    requires com.fasterxml.jackson.core;
+
     exports org.qmp4j.codegen.qapi;
     exports org.qmp4j.codegen.java;
 }

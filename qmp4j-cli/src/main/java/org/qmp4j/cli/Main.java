@@ -18,6 +18,7 @@ import org.qmp4j.cli.shell.QmpShellTool;
 import org.qmp4j.cli.tools.CompletionTool;
 import org.qmp4j.cli.tools.QemuGaClientTool;
 import org.qmp4j.cli.tools.GenerateTool;
+import org.qmp4j.cli.tools.SchemaDiffTool;
 import org.qmp4j.cli.tools.QmpEventsTool;
 import org.qmp4j.cli.tools.QmpMuxTool;
 import org.qmp4j.cli.tools.QmpTool;
@@ -96,6 +97,12 @@ public final class Main {
             @Override
             Tool create() {
                 return new GenerateTool();
+            }
+        },
+        SCHEMA_DIFF("schema-diff") {
+            @Override
+            Tool create() {
+                return new SchemaDiffTool();
             }
         },
         COMPLETION("completion") {

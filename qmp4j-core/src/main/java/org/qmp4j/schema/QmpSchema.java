@@ -152,6 +152,16 @@ public final class QmpSchema {
         return List.copyOf(out.values());
     }
 
+    /** The raw introspection entity of a type, or null: for {@link SchemaDrift}'s walk. */
+    JsonNode entity(String type) {
+        return types.get(type);
+    }
+
+    /** The type of an event's data, or null when the event is unknown. */
+    String eventType(String event) {
+        return events.get(event);
+    }
+
     /**
      * Finds a member by a dotted path, e.g. {@code data.node-name} below a command's arguments.
      *

@@ -65,17 +65,8 @@ public final class GenerateTool extends Tool {
                 throw new UsageException("--package " + pkg + " is not a Java package name");
             }
         }
-        Path file = Path.of(schemaFile);
-        if (!Files.isRegularFile(file)) {
-            throw new UsageException("--schema " + schemaFile + ": no such file (QEMU's qapi/qapi-schema.json)");
-        }
         long t0 = System.nanoTime();
-        QapiSchema schema;
-        try {
-            schema = QapiParser.parse(file);
-        } catch (QapiException e) {
-            throw new ToolFailure(e.getMessage(), ExitCode.FAILURE, e);
-        }
+        QapiSchema schema = parse(schemaFile);
         // The guest agent's schema is told apart by its own sync command.
         JavaGenerator.Facade facade = schema.lookup("guest-sync").isPresent()
                 ? JavaGenerator.Facade.QGA : JavaGenerator.Facade.QMP;
@@ -86,7 +77,23 @@ public final class GenerateTool extends Tool {
         return ExitCode.OK;
     }
 
-    private static String required(Invocation in, String option) {
+    /**
+     * Reads a QAPI schema named by {@code --schema}: a missing file is a usage error, a schema error (one line,
+     * with file and line) a failure.
+     */
+    static QapiSchema parse(String schemaFile) {
+        Path file = Path.of(schemaFile);
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--schema " + schemaFile + ": no such file (QEMU's qapi/qapi-schema.json)");
+        }
+        try {
+            return QapiParser.parse(file);
+        } catch (QapiException e) {
+            throw new ToolFailure(e.getMessage(), ExitCode.FAILURE, e);
+        }
+    }
+
+    static String required(Invocation in, String option) {
         String v = in.line().getOptionValue(option);
         if (v == null || v.isBlank()) {
             throw new UsageException("--" + option + " is required");

@@ -21,6 +21,7 @@ import org.qmp4j.codegen.qapi.EnumDef;
 import org.qmp4j.codegen.qapi.EnumValue;
 import org.qmp4j.codegen.qapi.EventDef;
 import org.qmp4j.codegen.qapi.Feature;
+import org.qmp4j.codegen.qapi.Introspection;
 import org.qmp4j.codegen.qapi.Member;
 import org.qmp4j.codegen.qapi.QapiSchema;
 import org.qmp4j.codegen.qapi.StructDef;
@@ -83,6 +84,8 @@ public final class JavaGenerator {
     static final String JSON_CLASS = "QapiJson";
     /** The annotation for the QAPI feature {@code unstable}. */
     static final String UNSTABLE_CLASS = "Unstable";
+    /** The generated schema as QEMU's introspection shows it, for {@code Qmp.drift()}. */
+    static final String INTROSPECTION_CLASS = "QapiIntrospection";
 
     private final QapiSchema schema;
     private final String pkg;
@@ -148,6 +151,9 @@ public final class JavaGenerator {
         own.add(facade.className());
         own.add(JSON_CLASS);
         own.add(UNSTABLE_CLASS);
+        if (facade == Facade.QMP) {
+            own.add(INTROSPECTION_CLASS);
+        }
         for (Definition d : schema.types()) {
             if (d instanceof EnumDef || d instanceof StructDef || d instanceof AlternateDef
                     || d instanceof UnionDef u && typed(u)) {
@@ -183,6 +189,9 @@ public final class JavaGenerator {
         put(out, facade.className(), facadeSource());
         put(out, JSON_CLASS, jsonSource());
         put(out, UNSTABLE_CLASS, unstableSource());
+        if (facade == Facade.QMP) {
+            put(out, INTROSPECTION_CLASS, introspectionSource());
+        }
         return out;
     }
 
@@ -678,7 +687,7 @@ public final class JavaGenerator {
                 "    public ", client, " client() {\n",
                 "        return client;\n",
                 "    }\n");
-        Set<String> methods = new HashSet<>(Set.of("client", "subscribe"));
+        Set<String> methods = new HashSet<>(Set.of("client", "subscribe", "drift"));
         for (CommandDef c : schema.commands()) {
             String m = Names.method(c.name());
             if (!methods.add(m) || !methods.add(m + "Async")) {
@@ -723,6 +732,20 @@ public final class JavaGenerator {
         }
         if (events) {
             subscriptions(s);
+        }
+        if (facade == Facade.QMP) {
+            String drift = s.n("org.qmp4j.schema.SchemaDrift");
+            String qs = s.n("org.qmp4j.schema.QmpSchema");
+            s.a("\n    /**\n",
+                    "     * Compares the schema this code was generated from with the connected QEMU's\n",
+                    "     * ({@code query-qmp-schema}), by structure: commands new or missing there, commands whose\n",
+                    "     * arguments or return value changed, enum values this code decodes as {@code UNKNOWN}.\n",
+                    "     *\n",
+                    "     * @return the differences; {@link ", drift, "#isEmpty()} when there are none\n",
+                    "     */\n",
+                    "    public ", drift, " drift() {\n",
+                    "        return ", drift, ".between(", INTROSPECTION_CLASS, ".schema(), ", qs, ".load(client));\n",
+                    "    }\n");
         }
         s.a("}\n");
         return s.finish();
@@ -898,6 +921,42 @@ public final class JavaGenerator {
         if (features.stream().anyMatch(Feature::unstable)) {
             s.a(indent, "@", UNSTABLE_CLASS, "\n");
         }
+    }
+
+    /**
+     * The schema as introspection shows it ({@link Introspection}), as text in the class: a constant may
+     * hold at most 65,535 bytes, so it is cut into pieces joined when first asked for.
+     */
+    private String introspectionSource() {
+        Source s = new Source();
+        String qs = s.n("org.qmp4j.schema.QmpSchema");
+        String str = s.n("java.lang.String"); // QEMU's schema has a type named String
+        String text = Introspection.json(schema);
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < text.length(); i += 16_000) {
+            pieces.add("            " + quote(text.substring(i, Math.min(text.length(), i + 16_000))));
+        }
+        s.a("/** The schema this code was generated from, as QEMU's introspection shows it (with real type names). */\n",
+                "final class ", INTROSPECTION_CLASS, " {\n",
+                "    private static volatile ", qs, " schema;\n\n",
+                "    private ", INTROSPECTION_CLASS, "() {\n    }\n\n",
+                "    static ", qs, " schema() {\n",
+                "        ", qs, " s = schema;\n",
+                "        if (s == null) {\n",
+                "            try {\n",
+                "                s = ", qs, ".parse(", JSON_CLASS, ".MAPPER.readTree(text()));\n",
+                "            } catch (", s.n("com.fasterxml.jackson.core.JsonProcessingException"), " e) {\n",
+                "                throw new IllegalStateException(\"the generated introspection is not JSON\", e);\n",
+                "            }\n",
+                "            schema = s;\n",
+                "        }\n",
+                "        return s;\n",
+                "    }\n\n",
+                "    private static ", str, " text() {\n",
+                "        return ", str, ".join(\"\", new ", str, "[] {\n", String.join(",\n", pieces), "\n        });\n",
+                "    }\n",
+                "}\n");
+        return s.finish();
     }
 
     private String unstableSource() {

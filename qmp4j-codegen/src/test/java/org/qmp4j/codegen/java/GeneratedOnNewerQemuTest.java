@@ -44,6 +44,15 @@ class GeneratedOnNewerQemuTest {
                 List<?> machines = (List<?>) Reflect.call(qmp, "queryMachines");
                 assertTrue(machines.size() > 10, String.valueOf(machines.size()));
                 List<?> commands = (List<?>) Reflect.call(qmp, "queryCommands");
+                // What 11.x has that 7.2's code does not know, found by comparing structures.
+                Object drift = Reflect.call(qmp, "drift");
+                System.out.println("GENERATED | drift of 7.2's API on " + Reflect.call(version, "qemu") + ":\n" + drift);
+                List<?> newCommands = (List<?>) Reflect.call(drift, "newCommands");
+                assertTrue(newCommands.contains("qom-list-get"), newCommands.toString());
+                assertTrue(!newCommands.contains("query-status"), newCommands.toString());
+                List<?> missing = (List<?>) Reflect.call(drift, "missingCommands");
+                assertTrue(missing.contains("x-query-rdma"), missing.toString()); // RDMA migration left QEMU in 9.1
+                assertTrue((Boolean) Reflect.call(drift, "isEmpty") == false);
                 System.out.println("GENERATED | 7.2's API on " + Reflect.call(version, "qemu") + " | queryStatus, "
                         + "queryMachines (" + machines.size() + "), queryCommands (" + commands.size() + ") decode");
             }
