@@ -345,7 +345,10 @@ public final class JavaGenerator {
      */
     private String recordSource(String name, Definition def, List<Member> members, String event) {
         Source s = new Source();
-        record(s, name, def.doc(), def.features(), members, event, "");
+        // 'gen': false: QEMU checks the arguments itself and takes more than the schema lists (device_add's
+        // device properties), so the record carries those too.
+        boolean open = def instanceof CommandDef c && !c.gen();
+        record(s, name, def.doc(), def.features(), members, event, "", open);
         return s.finish();
     }
 
@@ -356,7 +359,7 @@ public final class JavaGenerator {
      * @param implementsClause {@code implements U } for a union's branch, else empty
      */
     private void record(Source s, String name, Doc doc, List<Feature> features, List<Member> members, String event,
-            String implementsClause) {
+            String implementsClause, boolean open) {
         StringBuilder params = new StringBuilder();
         if (event != null) {
             params.append("\n@param timestamp when QEMU emitted the event");
@@ -366,6 +369,11 @@ public final class JavaGenerator {
             params.append("\n@param ").append(Names.member(m.name())).append(' ')
                     .append(md == null || md.isBlank() ? "{@code " + m.name() + "}" : escape(md))
                     .append(m.optional() ? " (optional: null when absent)" : "");
+        }
+        String extra = open ? openComponent(members) : null;
+        if (open) {
+            params.append("\n@param ").append(extra).append(" more arguments by their names on the wire, which QEMU "
+                    + "accepts beyond the schema's (e.g. a device's properties)");
         }
         javadoc(s, "", doc == null ? null : doc.body(), params.length() == 0 ? null : params.substring(1));
         deprecated(s, "", features);
@@ -392,13 +400,17 @@ public final class JavaGenerator {
                     .append(Names.member(m.name()));
             components.add(c.toString());
         }
+        if (open) {
+            components.add("@" + s.n("com.fasterxml.jackson.annotation.JsonAnyGetter") + " " + s.n("java.util.Map")
+                    + "<" + s.n("java.lang.String") + ", Object> " + extra);
+        }
         s.a(components.isEmpty() ? "" : "\n        ", String.join(",\n        ", components), ") ",
                 implementsClause, "{\n");
         if (event != null) {
             eventStatics(s, name, event, members);
         }
         if (!members.isEmpty()) {
-            builder(s, name, members, event != null);
+            builder(s, name, members, event != null, open ? extra : null);
         }
         s.a("}\n");
     }
@@ -582,7 +594,7 @@ public final class JavaGenerator {
     private void nested(Source s, String record, Doc doc, List<Feature> features, List<Member> members,
             String union) {
         Source inner = new Source(s.imports, s.nested);
-        record(inner, record, doc, features, members, null, "implements " + union + " ");
+        record(inner, record, doc, features, members, null, "implements " + union + " ", false);
         s.a("\n");
         for (String line : inner.body.toString().split("\n")) {
             s.a(line.isEmpty() ? "" : "    " + line, "\n");
@@ -621,7 +633,20 @@ public final class JavaGenerator {
         s.a(");\n    }\n\n");
     }
 
-    private void builder(Source s, String name, List<Member> members, boolean event) {
+    /** The name of an open record's component for the arguments beyond the schema's. */
+    private static String openComponent(List<Member> members) {
+        String name = "properties";
+        while (true) {
+            String n = name;
+            if (members.stream().noneMatch(m -> Names.member(m.name()).equals(n))) {
+                return name;
+            }
+            name = "more" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        }
+    }
+
+    /** @param extra the component for arguments beyond the schema's ({@link #openComponent}), or null */
+    private void builder(Source s, String name, List<Member> members, boolean event, String extra) {
         s.a("    /** @return a builder with every member unset (null) */\n",
                 "    public static Builder builder() {\n",
                 "        return new Builder();\n",
@@ -633,6 +658,11 @@ public final class JavaGenerator {
         }
         for (Member m : members) {
             s.a("        private ", javaType(s, m.type()), " ", Names.member(m.name()), ";\n");
+        }
+        String str = s.n("java.lang.String");
+        if (extra != null) {
+            s.a("        private final ", s.n("java.util.Map"), "<", str, ", Object> ", extra, " = new ",
+                    s.n("java.util.LinkedHashMap"), "<>();\n");
         }
         s.a("\n        private Builder() {\n        }\n");
         if (event) {
@@ -646,6 +676,21 @@ public final class JavaGenerator {
             args.add("timestamp");
         }
         members.forEach(m -> args.add(Names.member(m.name())));
+        if (extra != null) {
+            s.a("\n        /**\n",
+                    "         * An argument the schema does not list, e.g. a device's property ({@code \"drive\"}).\n",
+                    "         *\n",
+                    "         * @param wireName its name as QEMU takes it\n",
+                    "         * @param value anything Jackson writes as JSON\n",
+                    "         * @return this builder\n",
+                    "         */\n",
+                    "        public Builder property(", str, " wireName, Object value) {\n",
+                    "            ", extra, ".put(", s.n("java.util.Objects"), ".requireNonNull(wireName, \"wireName\"), value);\n",
+                    "            return this;\n",
+                    "        }\n");
+            args.add(s.n("java.util.Collections") + ".unmodifiableMap(new " + s.n("java.util.LinkedHashMap") + "<>("
+                    + extra + "))");
+        }
         s.a("\n        /** @return the record */\n",
                 "        public ", name, " build() {\n",
                 "            return new ", name, "(", String.join(", ", args), ");\n",

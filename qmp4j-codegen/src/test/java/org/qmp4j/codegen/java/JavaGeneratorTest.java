@@ -53,7 +53,7 @@ class JavaGeneratorTest {
         assertEquals(List.of("Base", "Box", "BoxOpenedEvent", "BoxOrName", "Circle", "Color", "CountedEvent", "Counter",
                 "Figure", "FigureDrawnEvent",
                 "Holder",
-                "QapiJson", "Qmp",
+                "QapiIntrospection", "QapiJson", "Qmp",
                 "QueryBoxArgs", "Shape", "Square", "Unstable"),
                 sources.keySet().stream().map(k -> k.substring(k.lastIndexOf('/') + 1, k.length() - 5)).sorted()
                         .toList());
