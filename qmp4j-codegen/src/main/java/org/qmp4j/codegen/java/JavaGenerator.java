@@ -296,7 +296,8 @@ public final class JavaGenerator {
         Source s = new Source();
         String name = Names.type(e.name());
         javadoc(s, "", e.doc() == null ? null : e.doc().body(),
-                "<p>Decoding a value this enum does not know gives {@link #UNKNOWN} (the raw string is not kept).");
+                "<p>Decoding a value this enum does not know gives {@link #UNKNOWN}; a record keeps the string as "
+                + "QEMU sent it beside ({@code statusAsString()} beside {@code status()}).");
         deprecated(s, "", e.features());
         s.a("public enum ", name, " {\n");
         for (EnumValue v : e.values()) {
@@ -366,9 +367,11 @@ public final class JavaGenerator {
         }
         for (Member m : members) {
             String md = doc == null ? null : doc.members().get(m.name());
-            params.append("\n@param ").append(Names.member(m.name())).append(' ')
+            params.append("\n@param ").append(component(m, members)).append(' ')
                     .append(md == null || md.isBlank() ? "{@code " + m.name() + "}" : escape(md))
-                    .append(m.optional() ? " (optional: null when absent)" : "");
+                    .append(m.optional() ? " (optional: null when absent)" : "")
+                    .append(rawEnum(m, members) == null ? "" : " (as QEMU wrote it; {@link #" + Names.member(m.name())
+                            + "()} gives the constant)");
         }
         String extra = open ? openComponent(members) : null;
         if (open) {
@@ -396,8 +399,8 @@ public final class JavaGenerator {
             }
             c.append(unsigned(s, m.type()));
             c.append('@').append(s.n("com.fasterxml.jackson.annotation.JsonProperty")).append('(')
-                    .append(quote(m.name())).append(") ").append(javaType(s, m.type())).append(' ')
-                    .append(Names.member(m.name()));
+                    .append(quote(m.name())).append(") ").append(componentType(s, m, members)).append(' ')
+                    .append(component(m, members));
             components.add(c.toString());
         }
         if (open) {
@@ -406,6 +409,9 @@ public final class JavaGenerator {
         }
         s.a(components.isEmpty() ? "" : "\n        ", String.join(",\n        ", components), ") ",
                 implementsClause, "{\n");
+        for (Member m : members) {
+            enumAccessor(s, m, members);
+        }
         if (event != null) {
             eventStatics(s, name, event, members);
         }
@@ -628,9 +634,63 @@ public final class JavaGenerator {
                 ".MAPPER.createObjectNode() : data, new ", tr, "<", name, ">() { });\n",
                 "        return new ", name, "(event.timestamp()");
         for (Member m : members) {
-            s.a(", d.", Names.member(m.name()), "()");
+            s.a(", d.", component(m, members), "()");
         }
         s.a(");\n    }\n\n");
+    }
+
+    /**
+     * The enum of a member that is an enum or a list of one: such a record component holds the string QEMU
+     * wrote ({@code statusAsString}), and an accessor of the member's own name gives the constant, so a value
+     * this schema does not know is {@code UNKNOWN} there and still readable as it was sent (the pattern of
+     * the AWS SDK for Java's {@code ...AsString}). Null for other members, and where the string's name is
+     * taken by another member.
+     */
+    private EnumDef rawEnum(Member m, List<Member> members) {
+        TypeRef t = m.type() instanceof TypeRef.ArrayOf a ? a.element() : m.type();
+        if (!(t instanceof TypeRef.Named n)) {
+            return null;
+        }
+        String raw = Names.member(m.name()) + "AsString";
+        if (members.stream().anyMatch(o -> Names.member(o.name()).equals(raw))) {
+            return null;
+        }
+        return schema.lookup(n.name(), EnumDef.class).orElse(null);
+    }
+
+    /** A member's record component: its own name, or {@code ...AsString} for an enum's ({@link #rawEnum}). */
+    private String component(Member m, List<Member> members) {
+        return Names.member(m.name()) + (rawEnum(m, members) == null ? "" : "AsString");
+    }
+
+    private String componentType(Source s, Member m, List<Member> members) {
+        if (rawEnum(m, members) == null) {
+            return javaType(s, m.type());
+        }
+        String str = s.n("java.lang.String");
+        return m.type() instanceof TypeRef.ArrayOf ? s.n("java.util.List") + "<" + str + ">" : str;
+    }
+
+    /** For an enum member kept as its string: the accessor of the member's name, giving the constant. */
+    private void enumAccessor(Source s, Member m, List<Member> members) {
+        EnumDef e = rawEnum(m, members);
+        if (e == null) {
+            return;
+        }
+        String type = javaType(s, m.type());
+        String en = javaType(s, new TypeRef.Named(e.name()));
+        String raw = component(m, members);
+        s.a("\n    /**\n",
+                "     * @return {@code ", escape(m.name()), "}", m.optional() ? " (null when absent)" : "",
+                ", {@link ", en, "#UNKNOWN} for a value this schema does not know ({@link #", raw,
+                "()} has it as sent)\n",
+                "     */\n");
+        deprecated(s, "    ", m.features());
+        s.a("    public ", type, " ", Names.member(m.name()), "() {\n",
+                "        return ", raw, " == null ? null : ", m.type() instanceof TypeRef.ArrayOf
+                        ? raw + ".stream().map(" + en + "::fromWire).toList()"
+                        : en + ".fromWire(" + raw + ")", ";\n",
+                "    }\n");
     }
 
     /** The name of an open record's component for the arguments beyond the schema's. */
@@ -657,7 +717,7 @@ public final class JavaGenerator {
             s.a("        private ", s.n("java.time.Instant"), " timestamp;\n");
         }
         for (Member m : members) {
-            s.a("        private ", javaType(s, m.type()), " ", Names.member(m.name()), ";\n");
+            s.a("        private ", componentType(s, m, members), " ", component(m, members), ";\n");
         }
         String str = s.n("java.lang.String");
         if (extra != null) {
@@ -669,13 +729,30 @@ public final class JavaGenerator {
             setter(s, "timestamp", s.n("java.time.Instant"), "timestamp");
         }
         for (Member m : members) {
-            setter(s, Names.member(m.name()), javaType(s, m.type()), m.name());
+            EnumDef raw = rawEnum(m, members);
+            if (raw == null) {
+                setter(s, Names.member(m.name()), javaType(s, m.type()), m.name());
+                continue;
+            }
+            // The constant's setter keeps the wire string; the string's setter takes any value, known or not.
+            String wire = m.type() instanceof TypeRef.ArrayOf
+                    ? "value == null ? null : value.stream().map(v -> v == null ? null : v.wire()).toList()"
+                    : "value == null ? null : value.wire()";
+            s.a("\n        /**\n",
+                    "         * @param value {@code ", escape(m.name()), "}\n",
+                    "         * @return this builder\n",
+                    "         */\n",
+                    "        public Builder ", Names.member(m.name()), "(", javaType(s, m.type()), " value) {\n",
+                    "            this.", component(m, members), " = ", wire, ";\n",
+                    "            return this;\n",
+                    "        }\n");
+            setter(s, component(m, members), componentType(s, m, members), m.name() + " (as QEMU takes it)");
         }
         List<String> args = new ArrayList<>();
         if (event) {
             args.add("timestamp");
         }
-        members.forEach(m -> args.add(Names.member(m.name())));
+        members.forEach(m -> args.add(component(m, members)));
         if (extra != null) {
             s.a("\n        /**\n",
                     "         * An argument the schema does not list, e.g. a device's property ({@code \"drive\"}).\n",
