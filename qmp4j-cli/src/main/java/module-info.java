@@ -4,7 +4,6 @@ module org.qmp4j.cli {
     requires org.qmp4j.core;
     requires org.qmp4j.mux;
     requires org.qmp4j.codegen; // qmp4j generate
-    requires java.compiler;     // javax.lang.model.SourceVersion: is --package a Java name
     requires org.apache.commons.cli;
     // Only qmp-shell needs the terminal; one-shot tools run without JLine on their path.
     requires static org.jline;

@@ -3,7 +3,6 @@ package org.qmp4j.cli.tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.lang.model.SourceVersion;
 import org.apache.commons.cli.Options;
 import org.qmp4j.cli.ExitCode;
 import org.qmp4j.cli.Invocation;
@@ -11,6 +10,7 @@ import org.qmp4j.cli.Tool;
 import org.qmp4j.cli.ToolFailure;
 import org.qmp4j.cli.UsageException;
 import org.qmp4j.codegen.java.JavaGenerator;
+import org.qmp4j.codegen.java.Names;
 import org.qmp4j.codegen.qapi.QapiException;
 import org.qmp4j.codegen.qapi.QapiParser;
 import org.qmp4j.codegen.qapi.QapiSchema;
@@ -60,16 +60,12 @@ public final class GenerateTool extends Tool {
         String schemaFile = required(in, "schema");
         String pkg = required(in, "package");
         String out = required(in, "out");
-        for (String part : pkg.split("\\.", -1)) {
-            if (!SourceVersion.isIdentifier(part) || SourceVersion.isKeyword(part)) {
-                throw new UsageException("--package " + pkg + " is not a Java package name");
-            }
+        if (!Names.isPackageName(pkg)) {
+            throw new UsageException("--package " + pkg + " is not a Java package name");
         }
         long t0 = System.nanoTime();
         QapiSchema schema = parse(schemaFile);
-        // The guest agent's schema is told apart by its own sync command.
-        JavaGenerator.Facade facade = schema.lookup("guest-sync").isPresent()
-                ? JavaGenerator.Facade.QGA : JavaGenerator.Facade.QMP;
+        JavaGenerator.Facade facade = JavaGenerator.Facade.of(schema);
         List<Path> written = JavaGenerator.generate(schema, pkg, Path.of(out), facade);
         in.err().printf("generate: %d files in %s (%s facade %s: %d commands, %d events, %d types) in %d ms%n",
                 written.size(), out, pkg, facade.className(), schema.commands().size(), schema.events().size(),

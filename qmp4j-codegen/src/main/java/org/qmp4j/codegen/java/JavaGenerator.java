@@ -78,6 +78,16 @@ public final class JavaGenerator {
         String client() {
             return this == QMP ? "org.qmp4j.QmpClient" : "org.qmp4j.qga.GuestAgentClient";
         }
+
+        /**
+         * The facade a schema is for: the guest agent's schema is told apart by its own sync command.
+         *
+         * @param schema a parsed schema
+         * @return {@link #QGA} when the schema has {@code guest-sync}, else {@link #QMP}
+         */
+        public static Facade of(QapiSchema schema) {
+            return schema.lookup("guest-sync").isPresent() ? QGA : QMP;
+        }
     }
 
     /** The package-private holder of the generated code's ObjectMapper. */

@@ -1,5 +1,6 @@
 package org.qmp4j.codegen.java;
 
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -14,19 +15,37 @@ import java.util.Set;
  * named like a method of {@code Object} ({@code wait} → {@code wait_}: a record component cannot be).
  */
 public final class Names {
-    private static final Set<String> KEYWORDS = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
+    /** The words the JLS reserves (keywords, literals and {@code _}): no identifier can be one. */
+    private static final Set<String> RESERVED = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
             "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends",
             "final", "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int",
             "interface", "long", "native", "new", "package", "private", "protected", "public", "return", "short",
             "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
-            "void", "volatile", "while", "true", "false", "null", "var", "yield", "record", "sealed", "permits",
-            "non-sealed", "_");
+            "void", "volatile", "while", "true", "false", "null", "_");
+
+    /** Also kept clear of in generated names: the contextual keywords, which would confuse a reader. */
+    private static final Set<String> KEYWORDS = union(RESERVED,
+            Set.of("var", "yield", "record", "sealed", "permits", "non-sealed"));
 
     /** Object's methods without parameters: a record component cannot be named like one. */
     private static final Set<String> OBJECT_METHODS = Set.of("clone", "finalize", "getClass", "hashCode", "notify",
             "notifyAll", "toString", "wait");
 
     private Names() {
+    }
+
+    /**
+     * @param name e.g. {@code com.example.qemu}
+     * @return whether it is a Java package name: dot-separated identifiers, none of them a reserved word
+     */
+    public static boolean isPackageName(String name) {
+        for (String part : name.split("\\.", -1)) {
+            if (part.isEmpty() || RESERVED.contains(part) || !Character.isJavaIdentifierStart(part.codePointAt(0))
+                    || !part.codePoints().allMatch(Character::isJavaIdentifierPart)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -131,6 +150,12 @@ public final class Names {
             b.insert(0, '_');
         }
         return b.toString();
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private static String safe(String name) {

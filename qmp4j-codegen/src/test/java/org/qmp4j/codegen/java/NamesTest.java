@@ -1,6 +1,8 @@
 package org.qmp4j.codegen.java;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -53,5 +55,19 @@ class NamesTest {
         assertEquals("RunState", Names.type("RunState"));
         assertEquals("XDbgBlockGraph", Names.type("XDbgBlockGraph"));
         assertEquals("QObjFoo", Names.type("q_obj_foo"));
+    }
+
+    @Test
+    void packageNamesAreDottedIdentifiersWithoutReservedWords() {
+        assertTrue(Names.isPackageName("com.example.qemu"));
+        assertTrue(Names.isPackageName("x"));
+        assertTrue(Names.isPackageName("a.record.var")); // contextual keywords are legal identifiers
+        assertFalse(Names.isPackageName(""));
+        assertFalse(Names.isPackageName("com..qemu"));
+        assertFalse(Names.isPackageName("com.example."));
+        assertFalse(Names.isPackageName("com.int.qemu"));
+        assertFalse(Names.isPackageName("com.9lives"));
+        assertFalse(Names.isPackageName("com.my-qemu"));
+        assertFalse(Names.isPackageName("_"));
     }
 }
