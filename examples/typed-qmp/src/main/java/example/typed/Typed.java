@@ -6,6 +6,7 @@ import example.typed.qemu.StopEvent;
 import example.typed.qemu.VersionTriple;
 import java.time.Duration;
 import org.qmp4j.launch.QemuProcess;
+import org.qmp4j.schema.SchemaDrift;
 
 /**
  * Hello-qmp with the typed API that qmp4j-maven-plugin generated from QEMU 7.2's QAPI schema: records,
@@ -34,6 +35,10 @@ public final class Typed {
                 System.out.println("event " + StopEvent.NAME + " (" + stop.getClass().getSimpleName() + "), status "
                         + qmp.queryStatus().status().wire());
             }
+            // What this QEMU has that the generated code does not know (nothing new on the same release).
+            SchemaDrift drift = qmp.drift();
+            System.out.println("drift: " + drift.newCommands().size() + " new commands, "
+                    + drift.changedCommands().size() + " changed");
         }
     }
 }
