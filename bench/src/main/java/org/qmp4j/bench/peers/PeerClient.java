@@ -17,7 +17,8 @@ import org.qmp4j.QmpEvent;
  * </pre>
  */
 public final class PeerClient {
-    private static final String IMPL = "qmp4j";
+    /** The name in the output; bench/peers/run names a second run on an older qmp4j-core "qmp4j-before". */
+    private static final String IMPL = System.getProperty("qmp4j.bench.impl", "qmp4j");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private PeerClient() {
