@@ -39,7 +39,8 @@ public final class EventSubscription implements AutoCloseable {
     private long dropped;
     private long lastDropLog;
     private boolean closed;
-    private boolean unsignalled; // events queued since the last wake-up of consumers
+    // Events of the current read, not yet queued: touched only by the reader thread (offer, flush).
+    private final ArrayList<QmpEvent> staged = new ArrayList<>();
     private QmpException ended;
 
     EventSubscription(String owner, Set<String> names, Predicate<QmpEvent> filter, int capacity,
@@ -191,47 +192,47 @@ public final class EventSubscription implements AutoCloseable {
     }
 
     /**
-     * Reader thread: never blocks beyond the queue lock. Consumers are woken by {@link #flush()}
-     * once the whole read is handled, so a burst costs one wake-up, not one per event.
+     * Reader thread: stages the event without taking the queue lock. {@link #flush()}, once the whole
+     * read is handled, queues every staged event under one lock and wakes consumers once, so a burst
+     * costs one lock hand-over and one wake-up, not one per event (a consumer polling meanwhile would
+     * otherwise contend for the lock with the reader on every event).
      */
     void offer(QmpEvent event) {
+        staged.add(event);
+    }
+
+    /** Reader thread: queues what {@link #offer} staged since the last call and wakes consumers. */
+    void flush() {
+        int n = staged.size();
+        if (n == 0) {
+            return;
+        }
         long droppedNow = -1;
         lock.lock();
         try {
-            if (closed || ended != null) {
-                return;
-            }
-            if (queue.size() >= capacity) {
-                queue.pollFirst();
-                dropped++;
-                // Say so at the first drop, then at most every 10 s while drops go on.
-                long now = System.nanoTime();
-                if (dropped == 1 || now - lastDropLog >= LOG_INTERVAL_NANOS) {
-                    lastDropLog = now;
-                    droppedNow = dropped;
+            if (!closed && ended == null) {
+                for (int i = 0; i < n; i++) {
+                    if (queue.size() >= capacity) {
+                        queue.pollFirst();
+                        dropped++;
+                        // Say so at the first drop, then at most every 10 s while drops go on.
+                        long now = System.nanoTime();
+                        if (dropped == 1 || now - lastDropLog >= LOG_INTERVAL_NANOS) {
+                            lastDropLog = now;
+                            droppedNow = dropped;
+                        }
+                    }
+                    queue.addLast(staged.get(i));
                 }
-            }
-            queue.addLast(event);
-            unsignalled = true;
-        } finally {
-            lock.unlock();
-        }
-        if (droppedNow > 0) {
-            LOG.warn("{}: event queue for {} full ({} events); dropped the oldest, {} dropped so far",
-                    owner, describe(), capacity, droppedNow);
-        }
-    }
-
-    /** Reader thread: wakes consumers if events were queued since the last call. */
-    void flush() {
-        lock.lock();
-        try {
-            if (unsignalled) {
-                unsignalled = false;
                 changed.signalAll();
             }
         } finally {
             lock.unlock();
+            staged.clear();
+        }
+        if (droppedNow > 0) {
+            LOG.warn("{}: event queue for {} full ({} events); dropped the oldest, {} dropped so far",
+                    owner, describe(), capacity, droppedNow);
         }
     }
 

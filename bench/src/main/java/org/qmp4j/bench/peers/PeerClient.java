@@ -13,7 +13,9 @@ import org.qmp4j.QmpEvent;
  * <pre>
  *   PeerClient seq ADDR SECONDS          sequential execute("query-status"), round trips/s
  *   PeerClient pipe ADDR SECONDS WINDOW  WINDOW executeAsync in flight, then wait for all; commands/s
- *   PeerClient events ADDR COUNT         COUNT events through subscribe(...).next(...), events/s
+ *   PeerClient events ADDR COUNT [CAP]   COUNT events through subscribe(...).next(...), events/s; CAP is the
+ *                                        subscription queue's capacity (default: COUNT, at most 1,000,000;
+ *                                        "default": the library's default)
  * </pre>
  */
 public final class PeerClient {
@@ -39,7 +41,7 @@ public final class PeerClient {
             case "seq" -> Rate.print(IMPL, "seq", window(addr, Double.parseDouble(args[2]), 1), "round trips/s");
             case "pipe" -> Rate.print(IMPL, "pipe", window(addr, Double.parseDouble(args[2]), Integer.parseInt(args[3])),
                     "commands/s");
-            case "events" -> events(addr, Long.parseLong(args[2]));
+            case "events" -> events(addr, Long.parseLong(args[2]), args.length > 3 ? args[3] : null);
             default -> {
                 System.err.println("PeerClient: unknown mode " + mode);
                 System.exit(2);
@@ -66,10 +68,13 @@ public final class PeerClient {
         }
     }
 
-    private static void events(String addr, long count) {
+    private static void events(String addr, long count, String cap) {
         // Queue large enough that a consumer briefly behind the reader drops nothing (drops are reported).
-        int capacity = (int) Math.min(count, 1_000_000);
-        try (QmpClient qmp = QmpClient.builder().address(addr).eventQueueCapacity(capacity).connect()) {
+        QmpClient.Builder builder = QmpClient.builder().address(addr);
+        if (!"default".equals(cap)) {
+            builder.eventQueueCapacity(cap != null ? Integer.parseInt(cap) : (int) Math.min(count, 1_000_000));
+        }
+        try (QmpClient qmp = builder.connect()) {
             qmp.events().close(); // the built-in all-events subscription: this consumer uses its own
             try (EventSubscription sub = qmp.subscribe("BLOCK_JOB_PROGRESS")) {
                 // The flood goes on until we disconnect: take events for the JIT's warm-up first, uncounted.

@@ -445,8 +445,10 @@ public final class MessageSession implements AutoCloseable {
                     if (!handler.onInvalidInput(bad)) {
                         throw bad;
                     }
+                } finally {
+                    // Also when the read ends the session: what it brought before the fault is handed on.
+                    handler.onReadHandled();
                 }
-                handler.onReadHandled();
                 if (n == buffer.capacity() && n < LARGE_READ_BUFFER) {
                     buffer = ByteBuffer.allocate(n * 2);
                 } else if (n < SMALL_READ_BUFFER && buffer.capacity() > SMALL_READ_BUFFER) {
