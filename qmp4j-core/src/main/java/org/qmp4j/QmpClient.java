@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.session.Await;
 import org.qmp4j.internal.session.Checks;
 import org.qmp4j.internal.session.MessageSession;
@@ -174,8 +175,8 @@ public final class QmpClient implements AutoCloseable {
     public JsonNode execute(QmpRequest request) {
         Duration timeout = request.timeoutOr(options.commandTimeout());
         long deadline = Await.deadline(timeout);
-        ObjectNode message = message(request);
-        MessageSession.Call call = session.send(message, request.fdsUnsafe());
+        Sent sent = send(request);
+        MessageSession.Call call = sent.call();
         ObjectNode reply = Await.until(call.reply(), deadline, name + ": " + request.command(),
                 new Await.GiveUp<>() {
                     @Override
@@ -192,7 +193,7 @@ public final class QmpClient implements AutoCloseable {
                         session.forget(call);
                     }
                 });
-        return interpret(request.command(), message, reply);
+        return interpret(sent, reply);
     }
 
     /**
@@ -205,11 +206,11 @@ public final class QmpClient implements AutoCloseable {
      */
     public CompletableFuture<JsonNode> executeAsync(QmpRequest request) {
         Duration timeout = request.timeoutOr(options.commandTimeout());
-        ObjectNode message;
+        Sent sent;
         MessageSession.Call call;
         try {
-            message = message(request);
-            call = session.send(message, request.fdsUnsafe());
+            sent = send(request);
+            call = sent.call();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -231,7 +232,7 @@ public final class QmpClient implements AutoCloseable {
                     if (failure != null) {
                         result.completeExceptionally(failure);
                     } else {
-                        result.complete(interpret(command, message, reply));
+                        result.complete(interpret(sent, reply));
                     }
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
@@ -424,11 +425,26 @@ public final class QmpClient implements AutoCloseable {
 
     // ---- commands ----
 
-    private ObjectNode message(QmpRequest request) {
+    /** A command on its way: what was sent, kept as parts; its message's tree is only built for an error. */
+    private record Sent(String verb, String command, ObjectNode arguments, MessageSession.Call call) {
+        ObjectNode request() {
+            ObjectNode m = Requests.message(verb, command, arguments);
+            m.put("id", call.id());
+            return m;
+        }
+    }
+
+    private Sent send(QmpRequest request) {
         if (request.isOob()) {
             requireOob(request);
         }
-        return Requests.command(request.isOob() ? "exec-oob" : "execute", request.command(), request.arguments());
+        String command = request.command();
+        if (command == null || command.isBlank()) {
+            throw new IllegalArgumentException("command name is empty");
+        }
+        ObjectNode arguments = JsonCodec.toObject(request.arguments());
+        String verb = request.isOob() ? "exec-oob" : "execute";
+        return new Sent(verb, command, arguments, session.sendCommand(verb, command, arguments, request.fdsUnsafe()));
     }
 
     private void requireOob(QmpRequest request) {
@@ -438,8 +454,12 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    private static JsonNode interpret(String command, ObjectNode request, ObjectNode reply) {
-        return Requests.returnValue(command, request, reply, QmpCommandException::new);
+    private static JsonNode interpret(Sent sent, ObjectNode reply) {
+        JsonNode ret = reply.get("return");
+        if (ret != null) {
+            return ret;
+        }
+        return Requests.returnValue(sent.command(), sent.request(), reply, QmpCommandException::new);
     }
 
     /**

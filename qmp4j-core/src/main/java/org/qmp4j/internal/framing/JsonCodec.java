@@ -209,6 +209,64 @@ public final class JsonCodec {
     }
 
     /**
+     * A command written straight to bytes, as {@code encode} would write the tree
+     * {@code {verb: command, "arguments": arguments, "id": id}}, without building that tree: each
+     * {@code execute} used to build an object node, then encode it.
+     *
+     * @param verb {@code execute} or {@code exec-oob}
+     * @param command the command's name
+     * @param arguments its arguments, or null for none
+     * @param id the id
+     * @return UTF-8 bytes
+     */
+    public static byte[] encodeCommand(String verb, String command, JsonNode arguments, String id) {
+        if (arguments == null && plain(verb) && plain(command) && plain(id)) {
+            // The usual case (a command without arguments, ASCII names): no generator at all.
+            byte[] b = new byte[verb.length() + command.length() + id.length() + 15];
+            int i = put(b, 0, "{\"");
+            i = put(b, i, verb);
+            i = put(b, i, "\":\"");
+            i = put(b, i, command);
+            i = put(b, i, "\",\"id\":\"");
+            i = put(b, i, id);
+            put(b, i, "\"}");
+            return b;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField(verb, command);
+            if (arguments != null) {
+                g.writeFieldName("arguments");
+                write(g, arguments);
+            }
+            g.writeStringField("id", id);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** @return true when the string is printable ASCII that JSON writes as it is (no quote, backslash) */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int put(byte[] b, int at, String ascii) {
+        for (int i = 0; i < ascii.length(); i++) {
+            b[at++] = (byte) ascii.charAt(i);
+        }
+        return at;
+    }
+
+    /**
      * JSON text, compact or indented by four spaces (as qmp-shell's {@code -p}).
      *
      * @param node the value

@@ -230,10 +230,16 @@ public final class MessageSession implements AutoCloseable {
                             ? ": connect with fdPassing(true) (needs the qmp4j-fdpass module)"
                             : ": only a unix socket can carry them"));
         }
+        return register(id -> {
+            message.put("id", id);
+            write(message, fds);
+        });
+    }
+
+    /** Assigns an id, registers the call, then writes (the reply can arrive before the write returns). */
+    private Call register(java.util.function.Consumer<String> writeWithId) {
         String id = idPrefix + nextId.incrementAndGet();
-        message.put("id", id);
         Call call = new Call(id, new CompletableFuture<>());
-        // Register before writing: the reply can arrive before write() returns.
         pending.put(id, call);
         QmpException closed = closedBy.get();
         if (closed != null) {
@@ -241,11 +247,29 @@ public final class MessageSession implements AutoCloseable {
             throw ended(closed);
         }
         try {
-            write(message, fds);
+            writeWithId.accept(id);
         } catch (QmpException alreadyFailedEveryCall) {
             // fail() has completed this call's future along with every other pending call.
         }
         return call;
+    }
+
+    /**
+     * As {@link #send(ObjectNode, FileDescriptor[])} for {@code {verb: command, "arguments": arguments}},
+     * encoded straight to bytes without building the message's tree (the tree is still built when debug
+     * logging is on, which logs it with secrets redacted).
+     *
+     * @param verb {@code execute} or {@code exec-oob}
+     * @param command the command's name
+     * @param arguments its arguments, or null for none
+     * @param fds descriptors to pass; empty for none
+     * @return the pending call
+     */
+    public Call sendCommand(String verb, String command, ObjectNode arguments, FileDescriptor[] fds) {
+        if (fds.length > 0 || LOG.isDebugEnabled()) {
+            return send(Requests.message(verb, command, arguments), fds);
+        }
+        return register(id -> writeRaw(JsonCodec.encodeCommand(verb, command, arguments, id), NO_FDS));
     }
 
     /**

@@ -46,6 +46,21 @@ public final class Requests {
     }
 
     /**
+     * @param verb {@code execute} or {@code exec-oob}
+     * @param command the command's name
+     * @param arguments its arguments as an object, or null
+     * @return {@code {"execute": command, "arguments": {...}}}, a new tree
+     */
+    public static ObjectNode message(String verb, String command, ObjectNode arguments) {
+        ObjectNode m = JsonCodec.object();
+        m.put(verb, command);
+        if (arguments != null) {
+            m.set("arguments", arguments);
+        }
+        return m;
+    }
+
+    /**
      * @param command the command
      * @param request the message sent
      * @param reply the reply
