@@ -73,8 +73,9 @@ public final class MessageSession implements AutoCloseable {
         void onMessage(ObjectNode message);
 
         /**
-         * Reader thread. Every message of one read from the socket has been handled: the moment to
-         * wake consumers once for a batch of events instead of once per event.
+         * Reader thread. Every message of one read from the socket has been handled (or the read ended
+         * the session), or a reply is about to be handed to its caller: the moment to queue what the read
+         * brought so far and wake consumers once for a batch of events instead of once per event.
          */
         default void onReadHandled() {
         }
@@ -509,6 +510,8 @@ public final class MessageSession implements AutoCloseable {
         if (id != null && (message.has("return") || message.has("error"))) {
             Call call = id.isTextual() ? pending.remove(id.textValue()) : null;
             if (call != null) {
+                // Events that came before this reply are queued before its caller sees it.
+                handler.onReadHandled();
                 call.reply().complete(message);
                 return;
             }
