@@ -71,6 +71,10 @@ public final class QmpClient implements AutoCloseable {
     private final MessageSession session;
     private final QmpProtocol protocol;
     private final Executor callbacks = Threads.callbackExecutor();
+    // Async calls not yet given a timer entry for their deadline (see armUnanswered).
+    private final java.util.concurrent.ConcurrentLinkedQueue<Unarmed> unarmed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean armScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final long ARM_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private final EventSubscription events;
     private volatile Greeting greeting;
     private volatile boolean oobEnabled;
@@ -215,36 +219,57 @@ public final class QmpClient implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         String command = request.command();
-        CompletableFuture<JsonNode> result = new CompletableFuture<>();
-        ScheduledFuture<?> deadline = Threads.scheduler().schedule(() -> {
-            if (session.forget(call)) {
-                // Completed on the callback executor too: user stages must not run on the shared timer.
-                QmpTimeoutException late = new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND, timeout,
-                        name + ": " + command);
-                callbacks.execute(() -> result.completeExceptionally(late));
-            }
-        }, Await.nanos(timeout), TimeUnit.NANOSECONDS);
-        // This runs on the reader thread; hand over so user stages never run there.
-        call.reply().whenComplete((reply, failure) -> {
-            deadline.cancel(false);
-            callbacks.execute(() -> {
-                try {
-                    if (failure != null) {
-                        result.completeExceptionally(failure);
-                    } else {
-                        result.complete(interpret(sent, reply));
-                    }
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
-            });
-        });
+        long nanos = Await.nanos(timeout);
+        AsyncReply result = new AsyncReply(call, reply -> interpret(sent, reply), System.nanoTime() + nanos);
+        // Runs where the engine's future completes (usually the reader thread): AsyncReply hands over so
+        // that user stages never run there.
+        call.reply().whenComplete((reply, failure) -> result.answeredOn(callbacks));
         result.whenComplete((r, e) -> {
-            if (result.isCancelled() && session.forget(call)) {
-                deadline.cancel(false);
+            // Cancelled, or completed by the user (orTimeout...): stop waiting for the reply, and wake
+            // threads waiting in join/get, which wait on the engine's future.
+            if (!result.answered() && session.forget(call)) {
+                call.reply().completeExceptionally(e != null ? e : new java.util.concurrent.CancellationException());
             }
         });
+        if (nanos <= ARM_AFTER_NANOS) {
+            arm(result, command, timeout);
+        } else {
+            // Most calls are answered long before their deadline: a timer entry each (scheduled, then
+            // cancelled from the reader) is made only for calls still unanswered after a short while.
+            unarmed.add(new Unarmed(result, command, timeout));
+            if (armScheduled.compareAndSet(false, true)) {
+                Threads.scheduler().schedule(this::armUnanswered, ARM_AFTER_NANOS, TimeUnit.NANOSECONDS);
+            }
+        }
         return result;
+    }
+
+    private record Unarmed(AsyncReply result, String command, Duration timeout) {
+    }
+
+    /** Timer thread: gives the calls sent since the last run that are still unanswered a timer entry. */
+    private void armUnanswered() {
+        armScheduled.set(false);
+        Unarmed u;
+        while ((u = unarmed.poll()) != null) {
+            if (!u.result().answered()) {
+                arm(u.result(), u.command(), u.timeout());
+            }
+        }
+        if (!unarmed.isEmpty() && armScheduled.compareAndSet(false, true)) {
+            Threads.scheduler().schedule(this::armUnanswered, ARM_AFTER_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void arm(AsyncReply result, String command, Duration timeout) {
+        MessageSession.Call call = result.call();
+        result.armed(Threads.scheduler().schedule(() -> {
+            if (session.forget(call)) {
+                // The waiters and the callback executor take it from there (never this shared timer).
+                call.reply().completeExceptionally(new QmpTimeoutException(QmpTimeoutException.Phase.COMMAND,
+                        timeout, name + ": " + command));
+            }
+        }, Math.max(0, result.deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS));
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -232,6 +233,44 @@ class FakeServerTest {
         String thread = qmp.executeAsync("x", null).thenApply(r -> Thread.currentThread().getName())
                 .get(10, TimeUnit.SECONDS);
         assertFalse(thread.contains("reader"), thread);
+    }
+
+    @Test
+    void stagesAttachedWhileAThreadWaitsOnAnAsyncCallRunOffTheReader() throws Exception {
+        FakeQmpServer s = server();
+        s.on("x", Response.delay(Duration.ofMillis(100), Response.returns("x")));
+        QmpClient qmp = connect(s);
+        for (int i = 0; i < 20; i++) {
+            CompletableFuture<JsonNode> f = qmp.executeAsync("x", null);
+            // A waiter is woken by the reader and settles the future itself; a stage attached meanwhile
+            // runs on the waiter's thread or the callback pool, never on the reader.
+            CompletableFuture<JsonNode> waiter = CompletableFuture.supplyAsync(i % 2 == 0 ? f::join : () -> {
+                try {
+                    return f.get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            CompletableFuture<String> thread = f.thenApply(r -> Thread.currentThread().getName());
+            assertEquals("x", waiter.get(10, TimeUnit.SECONDS).asText());
+            assertFalse(thread.get(10, TimeUnit.SECONDS).startsWith("qmp4j-reader"), thread.get());
+        }
+    }
+
+    @Test
+    void aWaitOnAnAsyncCallEndsWithTheUsersOwnTimeout() throws Exception {
+        FakeQmpServer s = server();
+        s.on("hang", Response.stall());
+        QmpClient qmp = connect(s);
+        CompletableFuture<JsonNode> f = qmp.executeAsync("hang", null, Duration.ofMinutes(5))
+                .orTimeout(100, TimeUnit.MILLISECONDS);
+        CompletionException e = assertThrows(CompletionException.class, f::join);
+        assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause());
+        CompletableFuture<JsonNode> g = qmp.executeAsync("hang", null, Duration.ofMinutes(5));
+        g.completeOnTimeout(null, 100, TimeUnit.MILLISECONDS);
+        assertNull(g.get(10, TimeUnit.SECONDS));
+        s.on("next", Response.returns(1));
+        assertEquals(1, qmp.execute("next").asInt());
     }
 
     @Test
