@@ -1,7 +1,7 @@
 package org.qmp4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -89,7 +89,12 @@ class EventFramesPropertiesTest {
             try {
                 tree = JsonCodec.parseObject(frame, 0, frame.length);
             } catch (QmpProtocolException refused) {
-                assertNull(fast, () -> "read an event from bytes the ordinary path refuses: " + show(frame));
+                // Not read as an event; or (a number beyond BigDecimal, which only decoding finds, as with
+                // the Jackson pass before) read, and its data() refuses it in the same way.
+                if (fast != null) {
+                    assertThrows(QmpProtocolException.class, fast::data,
+                            () -> "read an event from bytes the ordinary path refuses: " + show(frame));
+                }
                 continue;
             }
             if (fast == null) {

@@ -93,7 +93,8 @@ public final class PeerClient {
                     System.err.println("PeerClient: unexpected event data");
                 }
                 double rate = (count - 1) / ((end - start) / 1e9);
-                Rate.print(IMPL, "events", rate, "events/s", ",\"dropped\":" + sub.dropped());
+                Rate.print(IMPL, "default".equals(cap) ? "events-default-queue" : "events", rate, "events/s",
+                        ",\"dropped\":" + sub.dropped());
             }
         }
     }
