@@ -10,10 +10,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.session.Await;
@@ -72,8 +75,8 @@ public final class QmpClient implements AutoCloseable {
     private final QmpProtocol protocol;
     private final Executor callbacks = Threads.callbackExecutor();
     // Async calls not yet given a timer entry for their deadline (see armUnanswered).
-    private final java.util.concurrent.ConcurrentLinkedQueue<Unarmed> unarmed = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean armScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ConcurrentLinkedQueue<Unarmed> unarmed = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean armScheduled = new AtomicBoolean();
     private static final long ARM_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private final EventSubscription events;
     private volatile Greeting greeting;
@@ -228,7 +231,7 @@ public final class QmpClient implements AutoCloseable {
             // Cancelled, or completed by the user (orTimeout...): stop waiting for the reply, and wake
             // threads waiting in join/get, which wait on the engine's future.
             if (!result.answered() && session.forget(call)) {
-                call.reply().completeExceptionally(e != null ? e : new java.util.concurrent.CancellationException());
+                call.reply().completeExceptionally(e != null ? e : new CancellationException());
             }
         });
         if (nanos <= ARM_AFTER_NANOS) {

@@ -18,6 +18,7 @@ import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.AbstractCategoryItemRenderer;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
@@ -129,7 +130,7 @@ public final class Charts {
     }
 
     /** qmp4j is always blue, its "before" light blue, a floor orange; the others take the rest in turn. */
-    private static void colour(org.jfree.chart.renderer.category.AbstractCategoryItemRenderer r,
+    private static void colour(AbstractCategoryItemRenderer r,
             Map<String, double[]> series) {
         int i = 0;
         int next = 2;

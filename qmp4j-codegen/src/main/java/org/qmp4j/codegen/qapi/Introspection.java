@@ -25,13 +25,17 @@ public final class Introspection {
 
     private static final String EMPTY = "q_empty";
 
-    /** Built-in QAPI types by their introspection name and JSON type. */
-    private static final Map<String, String[]> BUILTINS = Map.ofEntries(
-            Map.entry("str", new String[] {"str", "string"}),
-            Map.entry("number", new String[] {"number", "number"}),
-            Map.entry("bool", new String[] {"bool", "boolean"}),
-            Map.entry("null", new String[] {"null", "null"}),
-            Map.entry("any", new String[] {"any", "value"}));
+    /** The built-in types introspection shows, by name, with their JSON types (every integer type is "int"). */
+    private static final Map<String, String> BUILTINS = new LinkedHashMap<>();
+
+    static {
+        BUILTINS.put("str", "string");
+        BUILTINS.put("number", "number");
+        BUILTINS.put("int", "int");
+        BUILTINS.put("bool", "boolean");
+        BUILTINS.put("null", "null");
+        BUILTINS.put("any", "value");
+    }
 
     private final QapiSchema schema;
     private final JsonGenerator out;
@@ -58,10 +62,9 @@ public final class Introspection {
 
     private void write() throws IOException {
         out.writeStartArray();
-        for (String[] b : List.of(BUILTINS.get("str"), BUILTINS.get("number"), new String[] {"int", "int"},
-                BUILTINS.get("bool"), BUILTINS.get("null"), BUILTINS.get("any"))) {
-            entity(b[0], "builtin");
-            out.writeStringField("json-type", b[1]);
+        for (Map.Entry<String, String> b : BUILTINS.entrySet()) {
+            entity(b.getKey(), "builtin");
+            out.writeStringField("json-type", b.getValue());
             out.writeEndObject();
         }
         entity("QType", "enum");
@@ -181,10 +184,7 @@ public final class Introspection {
             return name;
         }
         String name = ((TypeRef.Named) type).name();
-        String[] builtin = BUILTINS.get(name);
-        if (builtin != null) {
-            return builtin[0];
-        }
-        return QapiSchema.isBuiltin(name) && !name.equals("QType") ? "int" : name;
+        // the sized integer types (int8 ... uint64, size) all show as "int"; QType is an enum of its own
+        return BUILTINS.containsKey(name) || !QapiSchema.isBuiltin(name) || name.equals("QType") ? name : "int";
     }
 }
