@@ -219,12 +219,12 @@ public final class JsonCodec {
      *
      * @param verb {@code execute} or {@code exec-oob}
      * @param command the command's name
-     * @param arguments its arguments, or null for none
+     * @param arguments its arguments, or null for none; an empty object is left out (see {@link #hasArguments})
      * @param id the id
      * @return UTF-8 bytes
      */
     public static byte[] encodeCommand(String verb, String command, JsonNode arguments, String id) {
-        if (arguments == null && plain(verb) && plain(command) && plain(id)) {
+        if (!hasArguments(arguments) && plain(verb) && plain(command) && plain(id)) {
             // The usual case (a command without arguments, ASCII names): no generator at all.
             byte[] b = new byte[verb.length() + command.length() + id.length() + 15];
             int i = put(b, 0, "{\"");
@@ -240,7 +240,7 @@ public final class JsonCodec {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField(verb, command);
-            if (arguments != null) {
+            if (hasArguments(arguments)) {
                 g.writeFieldName("arguments");
                 write(g, arguments);
             }
@@ -250,6 +250,18 @@ public final class JsonCodec {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Whether a command's arguments go on the wire. An empty object is left out: it means the same as
+     * none, and QEMU 7.2 takes about 250 µs longer over a command that carries {@code "arguments": {}}
+     * (1,150 against 1,500 {@code query-status} round trips/s from a plain socket; bench/notes.md).
+     *
+     * @param arguments a command's arguments, or null
+     * @return false for null and for an empty object
+     */
+    public static boolean hasArguments(JsonNode arguments) {
+        return arguments != null && !(arguments.isObject() && arguments.isEmpty());
     }
 
     /** @return true when the string is printable ASCII that JSON writes as it is (no quote, backslash) */

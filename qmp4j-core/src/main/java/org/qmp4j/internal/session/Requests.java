@@ -39,7 +39,7 @@ public final class Requests {
         ObjectNode m = JsonCodec.object();
         m.put(verb, command);
         ObjectNode args = JsonCodec.toObject(arguments);
-        if (args != null) {
+        if (JsonCodec.hasArguments(args)) {
             m.set("arguments", args);
         }
         return m;
@@ -54,7 +54,7 @@ public final class Requests {
     public static ObjectNode message(String verb, String command, ObjectNode arguments) {
         ObjectNode m = JsonCodec.object();
         m.put(verb, command);
-        if (arguments != null) {
+        if (JsonCodec.hasArguments(arguments)) {
             m.set("arguments", arguments);
         }
         return m;
