@@ -85,7 +85,7 @@ public final class QmpClient implements AutoCloseable {
     private QmpClient(Transport transport, QmpClientOptions options) {
         this.options = options;
         this.name = options.name() != null ? options.name() : "qmp " + transport.describe();
-        this.session = new MessageSession(name, transport, options.maxMessageSize(), options.writeTimeout(), "qmp4j-");
+        this.session = new MessageSession(name, transport, options.maxMessageSize(), options.writeTimeout());
         this.protocol = new QmpProtocol(name, options.awaitGreeting());
         // Created before the reader starts, so no event can slip past it.
         this.events = subscribe();

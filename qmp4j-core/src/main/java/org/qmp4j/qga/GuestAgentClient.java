@@ -72,7 +72,7 @@ public final class GuestAgentClient implements AutoCloseable {
         this.name = options.name() != null ? options.name() : "qga " + transport.describe();
         this.noReply.addAll(List.of("guest-shutdown", "guest-suspend-disk", "guest-suspend-ram", "guest-suspend-hybrid"));
         this.session = new MessageSession(name, transport, options.maxMessageSize(),
-                options.commandTimeout().plusSeconds(30), "qga-", true);
+                options.commandTimeout().plusSeconds(30), true);
         this.channel = new AgentChannel(name, session);
         session.start(channel);
     }

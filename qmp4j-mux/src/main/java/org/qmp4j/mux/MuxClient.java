@@ -67,7 +67,7 @@ final class MuxClient implements MessageSession.Handler {
         this.maxQueuedBytes = options.clientQueueBytes();
         // Tolerant: a malformed request gets an error reply and the client goes on, as with QEMU.
         this.transport = transport;
-        this.session = new MessageSession(name, transport, options.maxMessageSize(), options.writeTimeout(), "mux-", true);
+        this.session = new MessageSession(name, transport, options.maxMessageSize(), options.writeTimeout(), true);
     }
 
     void start(byte[] greeting) {

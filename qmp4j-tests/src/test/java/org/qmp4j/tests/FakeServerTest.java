@@ -94,7 +94,41 @@ class FakeServerTest {
         assertTrue(qmp.executeOob("x-oob-test", null).path("ok").asBoolean());
         RecordedCommand oob = s.takeCommand(WAIT);
         assertTrue(oob.outOfBand());
-        assertTrue(oob.id().asText().startsWith("qmp4j-"), "every command carries an id");
+        assertTrue(oob.id().isIntegralNumber(), "every command carries an id: " + oob.id());
+    }
+
+    @Test
+    void idsAreSmallNumbersReusedOnlyWhenNoReplyCanCarryThemAnyMore() throws Exception {
+        FakeQmpServer s = server();
+        s.on("slow", Response.delay(Duration.ofMillis(300), Response.returns("late")));
+        s.on("q", Response.returns("q"));
+        s.on("held", Response.delay(Duration.ofMillis(200), Response.returns("held")));
+        QmpClient qmp = connect(s);
+        assertEquals(1, s.takeCommand(WAIT).id().asLong(), "qmp_capabilities");
+        qmp.execute("q");
+        qmp.execute("q");
+        assertEquals(1, s.takeCommand(WAIT).id().asLong(), "a call whose reply came frees its id");
+        assertEquals(1, s.takeCommand(WAIT).id().asLong(), "so sequential calls all send id 1 (QEMU reads ~10 us a byte)");
+        assertThrows(QmpTimeoutException.class, () -> qmp.execute("slow", null, Duration.ofMillis(50)));
+        assertEquals(1, s.takeCommand(WAIT).id().asLong());
+        assertEquals("q", qmp.execute("q").asText());
+        assertEquals(2, s.takeCommand(WAIT).id().asLong(), "not 1: slow's late reply was still to come");
+        // The server answers in order: slow's late reply came before q's, and freed id 1.
+        assertEquals("q", qmp.execute("q").asText());
+        long next = s.takeCommand(WAIT).id().asLong();
+        assertTrue(next == 1 || next == 2, "a freed id, not a new one: " + next);
+        CompletableFuture<?>[] inFlight = new CompletableFuture<?>[5];
+        for (int i = 0; i < inFlight.length; i++) {
+            inFlight[i] = qmp.executeAsync("held", null); // all sent before the first reply comes
+        }
+        CompletableFuture.allOf(inFlight).get(10, TimeUnit.SECONDS);
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (int i = 0; i < inFlight.length; i++) {
+            ids.add(s.takeCommand(WAIT).id().asLong());
+        }
+        assertEquals(5, ids.size(), "calls in flight never share an id: " + ids);
+        // Ids 1 and 2 existed; a free one is taken, then new ones: 1 (or 2) and 3 to 6.
+        assertTrue(ids.stream().allMatch(id -> id >= 1 && id <= 6), "no more ids than calls need: " + ids);
     }
 
     @Test

@@ -220,20 +220,21 @@ public final class JsonCodec {
      * @param verb {@code execute} or {@code exec-oob}
      * @param command the command's name
      * @param arguments its arguments, or null for none; an empty object is left out (see {@link #hasArguments})
-     * @param id the id
+     * @param id the id, written as a JSON number
      * @return UTF-8 bytes
      */
-    public static byte[] encodeCommand(String verb, String command, JsonNode arguments, String id) {
-        if (!hasArguments(arguments) && plain(verb) && plain(command) && plain(id)) {
+    public static byte[] encodeCommand(String verb, String command, JsonNode arguments, long id) {
+        if (!hasArguments(arguments) && plain(verb) && plain(command)) {
             // The usual case (a command without arguments, ASCII names): no generator at all.
-            byte[] b = new byte[verb.length() + command.length() + id.length() + 15];
+            String digits = Long.toString(id);
+            byte[] b = new byte[verb.length() + command.length() + digits.length() + 13];
             int i = put(b, 0, "{\"");
             i = put(b, i, verb);
             i = put(b, i, "\":\"");
             i = put(b, i, command);
-            i = put(b, i, "\",\"id\":\"");
-            i = put(b, i, id);
-            put(b, i, "\"}");
+            i = put(b, i, "\",\"id\":");
+            i = put(b, i, digits);
+            put(b, i, "}");
             return b;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
@@ -244,7 +245,7 @@ public final class JsonCodec {
                 g.writeFieldName("arguments");
                 write(g, arguments);
             }
-            g.writeStringField("id", id);
+            g.writeNumberField("id", id);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.qmp4j.QmpConnectionException;
@@ -118,25 +117,24 @@ public final class MessageSession implements AutoCloseable {
      * @param reply completes with the whole reply message (return or error), or exceptionally with a
      *     {@link QmpConnectionException} when the session ends first
      */
-    public record Call(String id, CompletableFuture<ObjectNode> reply) {
+    public record Call(long id, CompletableFuture<ObjectNode> reply) {
     }
 
     private final String name;
     private final Transport transport;
     private final JsonFramer framer;
     private final boolean tolerant;
-    private final String idPrefix;
     private final Duration writeTimeout;
-    private final ConcurrentHashMap<String, Call> pending = new ConcurrentHashMap<>();
-    private final AtomicLong nextId = new AtomicLong();
+    private final ConcurrentHashMap<Long, Call> pending = new ConcurrentHashMap<>();
+    private final CallIds ids = new CallIds();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicReference<QmpException> closedBy = new AtomicReference<>();
-    // Ids of calls that gave up waiting, so their late replies are logged quietly.
-    private final Map<String, Boolean> abandoned = new LinkedHashMap<>(16, 0.75f, false) {
+    // Ids of calls that gave up waiting, so their late replies are logged quietly and the ids reused.
+    private final Map<Long, Boolean> abandoned = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
             return size() > REMEMBERED_ABANDONED_IDS;
         }
     };
@@ -150,10 +148,9 @@ public final class MessageSession implements AutoCloseable {
      * @param transport the connected byte stream; the session owns and closes it
      * @param maxMessageSize largest incoming message in bytes
      * @param writeTimeout how long one write may block before the connection is declared dead
-     * @param idPrefix prefix of the ids this session assigns (reserved for it)
      */
-    public MessageSession(String name, Transport transport, int maxMessageSize, Duration writeTimeout, String idPrefix) {
-        this(name, transport, maxMessageSize, writeTimeout, idPrefix, false);
+    public MessageSession(String name, Transport transport, int maxMessageSize, Duration writeTimeout) {
+        this(name, transport, maxMessageSize, writeTimeout, false);
     }
 
     /**
@@ -161,18 +158,16 @@ public final class MessageSession implements AutoCloseable {
      * @param transport the connected byte stream; the session owns and closes it
      * @param maxMessageSize largest incoming message in bytes
      * @param writeTimeout how long one write may block before the connection is declared dead
-     * @param idPrefix prefix of the ids this session assigns (reserved for it)
      * @param tolerant pass bad input to {@link Handler#onInvalidInput} message by message and go on,
      *     instead of ending the session (the guest agent's channel may hold stale output)
      */
-    public MessageSession(String name, Transport transport, int maxMessageSize, Duration writeTimeout, String idPrefix,
+    public MessageSession(String name, Transport transport, int maxMessageSize, Duration writeTimeout,
             boolean tolerant) {
         this.name = name;
         this.transport = transport;
         this.tolerant = tolerant;
         this.framer = new JsonFramer(maxMessageSize, tolerant);
         this.writeTimeout = writeTimeout;
-        this.idPrefix = idPrefix;
     }
 
     /** @return the connection's name */
@@ -238,8 +233,8 @@ public final class MessageSession implements AutoCloseable {
     }
 
     /** Assigns an id, registers the call, then writes (the reply can arrive before the write returns). */
-    private Call register(java.util.function.Consumer<String> writeWithId) {
-        String id = idPrefix + nextId.incrementAndGet();
+    private Call register(java.util.function.LongConsumer writeWithId) {
+        long id = ids.take();
         Call call = new Call(id, new CompletableFuture<>());
         pending.put(id, call);
         QmpException closed = closedBy.get();
@@ -397,7 +392,7 @@ public final class MessageSession implements AutoCloseable {
         WriteWatchdog.unwatch(this);
         transport.close();
         for (Call call : pending.values()) {
-            if (pending.remove(call.id(), call)) {
+            if (pending.remove(call.id(), call)) { // its id stays out of the pool: the session is over
                 call.reply().completeExceptionally(ended(cause));
             }
         }
@@ -508,8 +503,9 @@ public final class MessageSession implements AutoCloseable {
         }
         JsonNode id = message.get("id");
         if (id != null && (message.has("return") || message.has("error"))) {
-            Call call = id.isTextual() ? pending.remove(id.textValue()) : null;
+            Call call = id.isIntegralNumber() ? pending.remove(id.longValue()) : null;
             if (call != null) {
+                ids.release(call.id());
                 // Events that came before this reply are queued before its caller sees it.
                 handler.onReadHandled();
                 call.reply().complete(message);
@@ -517,9 +513,10 @@ public final class MessageSession implements AutoCloseable {
             }
             boolean late;
             synchronized (abandoned) {
-                late = abandoned.remove(id.asText()) != null;
+                late = id.isIntegralNumber() && abandoned.remove(id.longValue()) != null;
             }
             if (late) {
+                ids.release(id.longValue());
                 LOG.debug("{}: dropping late reply to abandoned call {}", name, id);
             } else {
                 LOG.warn("{}: dropping reply with unknown id {}", name, id);
