@@ -5,6 +5,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A data point in bench/peers/run, not a library: the C floor's work (pre-encoded commands, line ends
@@ -14,6 +18,12 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  *   RawJavaClient seq ADDR SECONDS | pipe ADDR SECONDS WINDOW | events ADDR COUNT
+ *   RawJavaClient pad ADDR SECONDS BYTES   seq with BYTES spaces before the closing brace: what QEMU
+ *                                          charges per byte of a command (its monitor reads one byte
+ *                                          per turn of its event loop)
+ *   RawJavaClient seq-hop ADDR SECONDS     seq with a reader thread that hands each reply to the caller
+ *                                          (a future per command, as a library with a reader thread
+ *                                          does): what that hand-off costs
  * </pre>
  */
 public final class RawJavaClient {
@@ -74,6 +84,15 @@ public final class RawJavaClient {
             case "seq" -> Rate.print("java-raw", "seq", c.window(Double.parseDouble(args[2]), 1), "round trips/s");
             case "pipe" -> Rate.print("java-raw", "pipe", c.window(Double.parseDouble(args[2]), Integer.parseInt(args[3])),
                     "commands/s");
+            case "pad" -> {
+                int pad = Integer.parseInt(args[3]);
+                byte[] padded = (new String(QUERY, StandardCharsets.UTF_8).replace("}", " ".repeat(pad) + "}"))
+                        .getBytes(StandardCharsets.UTF_8);
+                double rate = Rate.measure(Double.parseDouble(args[2]), 1, () -> c.roundTrip(padded));
+                Rate.print("java-raw", "pad", rate, "round trips/s", ",\"bytes\":" + padded.length);
+            }
+            case "seq-hop" -> Rate.print("java-raw-hop", "seq", c.withReaderThread(Double.parseDouble(args[2])),
+                    "round trips/s");
             case "events" -> {
                 long count = Long.parseLong(args[2]);
                 long warm = System.nanoTime() + (long) (Rate.JVM_WARM_UP_SECONDS * 1e9);
@@ -96,7 +115,11 @@ public final class RawJavaClient {
      * @throws IOException when the server goes away
      */
     public void roundTrip() throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(QUERY);
+        roundTrip(QUERY);
+    }
+
+    private void roundTrip(byte[] command) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(command);
         while (b.hasRemaining()) {
             channel.write(b);
         }
@@ -110,6 +133,32 @@ public final class RawJavaClient {
         } catch (IOException ignored) {
             // closing is all that was wanted
         }
+    }
+
+    /** Sequential round trips with the reads on another thread, which completes the caller's future. */
+    private double withReaderThread(double seconds) throws Exception {
+        BlockingQueue<CompletableFuture<Void>> waiting = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try {
+                while (true) {
+                    lines(1);
+                    waiting.take().complete(null);
+                }
+            } catch (IOException | InterruptedException ended) {
+                // the measurement is over
+            }
+        }, "java-raw-hop reader");
+        reader.setDaemon(true);
+        reader.start();
+        return Rate.measure(seconds, 1, () -> {
+            CompletableFuture<Void> reply = new CompletableFuture<>();
+            waiting.put(reply);
+            ByteBuffer b = ByteBuffer.wrap(QUERY);
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+            reply.get(10, TimeUnit.SECONDS);
+        });
     }
 
     private double window(double seconds, int window) throws Exception {
