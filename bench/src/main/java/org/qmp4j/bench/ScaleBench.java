@@ -143,11 +143,15 @@ public final class ScaleBench {
         StringBuilder out = new StringBuilder();
         int from = 0;
         int idAt;
-        while ((idAt = chunk.indexOf("\"id\":\"", from)) >= 0) {
-            int s = idAt + 6;
-            int e = chunk.indexOf('"', s);
-            out.append("{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}, \"id\": \"")
-                    .append(chunk, s, e).append("\"}\r\n");
+        while ((idAt = chunk.indexOf("\"id\":", from)) >= 0) {
+            // The id as it was sent (qmp4j's are numbers; the last member of each command), echoed back.
+            int s = idAt + 5;
+            int e = s;
+            while (e < chunk.length() && chunk.charAt(e) != '}' && chunk.charAt(e) != ',') {
+                e++;
+            }
+            out.append("{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}, \"id\": ")
+                    .append(chunk, s, e).append("}\r\n");
             from = e;
         }
         ByteBuffer reply = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
