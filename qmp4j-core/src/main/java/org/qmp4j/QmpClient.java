@@ -466,11 +466,9 @@ public final class QmpClient implements AutoCloseable {
         if (request.isOob()) {
             requireOob(request);
         }
-        String command = request.command();
-        if (command == null || command.isBlank()) {
-            throw new IllegalArgumentException("command name is empty");
-        }
-        ObjectNode arguments = JsonCodec.toObject(request.arguments());
+        String command = request.command(); // never blank: QmpRequest.of checks
+        // No tree for no arguments: none would be sent (JsonCodec.hasArguments), and this is every call's path.
+        ObjectNode arguments = request.arguments().isEmpty() ? null : JsonCodec.toObject(request.arguments());
         String verb = request.isOob() ? "exec-oob" : "execute";
         return new Sent(verb, command, arguments, session.sendCommand(verb, command, arguments, request.fdsUnsafe()));
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.qmp4j.internal.framing.JsonCodec;
 import org.qmp4j.internal.session.Await;
 import org.qmp4j.internal.session.MessageSession;
+import org.qmp4j.internal.session.Requests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +62,11 @@ final class QmpProtocol implements MessageSession.Handler {
             return new Negotiated(greeting, false);
         }
         boolean oob = greeting.offers("oob");
-        ObjectNode negotiation = JsonCodec.object();
-        negotiation.put("execute", "qmp_capabilities");
-        if (oob) { // no empty "arguments" otherwise: QEMU is slower over one (JsonCodec.hasArguments)
-            negotiation.putObject("arguments").putArray("enable").add("oob");
+        ObjectNode args = JsonCodec.object();
+        if (oob) {
+            args.putArray("enable").add("oob");
         }
-        MessageSession.Call call = session.send(negotiation);
+        MessageSession.Call call = session.send(Requests.message("execute", "qmp_capabilities", args));
         ObjectNode reply = setup(call.reply(), deadlineNanos, QmpTimeoutException.Phase.NEGOTIATION, options,
                 name + ": qmp_capabilities");
         if (!reply.has("return")) {

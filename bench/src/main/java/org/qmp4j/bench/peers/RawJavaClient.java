@@ -119,11 +119,14 @@ public final class RawJavaClient {
     }
 
     private void roundTrip(byte[] command) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(command);
+        writeAll(ByteBuffer.wrap(command));
+        lines(1);
+    }
+
+    private void writeAll(ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             channel.write(b);
         }
-        lines(1);
     }
 
     /** Closes the connection; a thread blocked in {@link #lines} gets an IOException. */
@@ -153,10 +156,7 @@ public final class RawJavaClient {
         return Rate.measure(seconds, 1, () -> {
             CompletableFuture<Void> reply = new CompletableFuture<>();
             waiting.put(reply);
-            ByteBuffer b = ByteBuffer.wrap(QUERY);
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
+            writeAll(ByteBuffer.wrap(QUERY));
             reply.get(10, TimeUnit.SECONDS);
         });
     }
@@ -168,9 +168,7 @@ public final class RawJavaClient {
         }
         return Rate.measure(seconds, window, () -> {
             batch.clear();
-            while (batch.hasRemaining()) {
-                channel.write(batch);
-            }
+            writeAll(batch);
             lines(window);
         });
     }

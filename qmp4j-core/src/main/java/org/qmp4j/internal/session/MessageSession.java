@@ -503,9 +503,10 @@ public final class MessageSession implements AutoCloseable {
         }
         JsonNode id = message.get("id");
         if (id != null && (message.has("return") || message.has("error"))) {
-            Call call = id.isIntegralNumber() ? pending.remove(id.longValue()) : null;
+            long key = id.isIntegralNumber() ? id.longValue() : 0; // 0: not ours (CallIds starts at 1)
+            Call call = pending.remove(key);
             if (call != null) {
-                ids.release(call.id());
+                ids.release(key);
                 // Events that came before this reply are queued before its caller sees it.
                 handler.onReadHandled();
                 call.reply().complete(message);
@@ -513,10 +514,10 @@ public final class MessageSession implements AutoCloseable {
             }
             boolean late;
             synchronized (abandoned) {
-                late = id.isIntegralNumber() && abandoned.remove(id.longValue()) != null;
+                late = abandoned.remove(key) != null;
             }
             if (late) {
-                ids.release(id.longValue());
+                ids.release(key);
                 LOG.debug("{}: dropping late reply to abandoned call {}", name, id);
             } else {
                 LOG.warn("{}: dropping reply with unknown id {}", name, id);

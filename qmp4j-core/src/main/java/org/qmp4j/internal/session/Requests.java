@@ -36,19 +36,13 @@ public final class Requests {
         if (command == null || command.isBlank()) {
             throw new IllegalArgumentException("command name is empty");
         }
-        ObjectNode m = JsonCodec.object();
-        m.put(verb, command);
-        ObjectNode args = JsonCodec.toObject(arguments);
-        if (JsonCodec.hasArguments(args)) {
-            m.set("arguments", args);
-        }
-        return m;
+        return message(verb, command, JsonCodec.toObject(arguments));
     }
 
     /**
      * @param verb {@code execute} or {@code exec-oob}
      * @param command the command's name
-     * @param arguments its arguments as an object, or null
+     * @param arguments its arguments as an object, or null; an empty object is left out ({@link JsonCodec#hasArguments})
      * @return {@code {"execute": command, "arguments": {...}}}, a new tree
      */
     public static ObjectNode message(String verb, String command, ObjectNode arguments) {
